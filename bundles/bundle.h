@@ -1,0 +1,120 @@
+/*
+ * bundle.h - the signed vulnerability database: trust checks and queries.
+ *
+ * This is the part both binaries link. It can verify and read a bundle but
+ * cannot sign one (signing is in sign.h, linked only into airlock-feed).
+ *
+ * A bundle is NAME.db.zst (SQLite database, zstd) plus NAME.db.zst.minisig, a
+ * minisign-format detached signature (alg "ED": Ed25519 over BLAKE2b-512 of the
+ * file) whose signed trusted comment carries the bundle metadata:
+ *   airlock-bundle=1 serial=N created=YYYY-MM-DDTHH:MM:SSZ expires=... keyid=HEX16
+ * See doc/airlock-bundle.5.
+ *
+ * Ownership: bundle_open() returns a struct bundle the caller releases with
+ * bundle_close(); strings in rows passed to callbacks are borrowed for the
+ * duration of the callback only.
+ */
+#ifndef AIRLOCK_BUNDLE_H
+#define AIRLOCK_BUNDLE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+struct ctx;
+struct bundle;
+
+/* Named limits of the isolated side. */
+#define BUNDLE_ZST_MAX   ((size_t)1 << 30)	/* compressed bundle: 1 GiB */
+#define BUNDLE_DB_MAX    ((size_t)4 << 30)	/* decompressed database: 4 GiB */
+#define BUNDLE_SIG_MAX   4096			/* .minisig file */
+#define BUNDLE_KEY_MAX   4096			/* public key file */
+#define BUNDLE_COMMENT_MAX 1024			/* trusted comment, as minisign */
+#define BUNDLE_FORMAT    1			/* format version we read and write */
+
+struct bundle_pubkey {
+	uint8_t keynum[8];	/* minisign key id, as stored (little-endian) */
+	uint8_t pk[32];		/* Ed25519 public key */
+};
+
+struct bundle_meta {
+	int format;
+	uint64_t serial;
+	int64_t created;	/* unix time */
+	int64_t expires;	/* unix time */
+	char keyid[17];		/* 16 uppercase hex digits, as minisign prints */
+	char trusted_comment[BUNDLE_COMMENT_MAX + 1];
+};
+
+/* Key id as minisign prints it: 16 uppercase hex digits of the little-endian u64. */
+void bundle_keyid_hex(const uint8_t keynum[8], char out[17]);
+
+int bundle_pubkey_parse(struct ctx *c, const uint8_t *buf, size_t len,
+    struct bundle_pubkey *pk);
+int bundle_pubkey_load(struct ctx *c, const char *path, struct bundle_pubkey *pk);
+
+/* Formats / parses the trusted comment (without the "trusted comment: " tag). */
+void bundle_comment_format(const struct bundle_meta *m, char *out, size_t outlen);
+int bundle_comment_parse(struct ctx *c, const char *comment, struct bundle_meta *m);
+
+/*
+ * Checks a detached minisign signature over data, in this order: exact sizes and
+ * algorithm tag, key id among keys, signature, trusted-comment signature, then
+ * the trusted comment's syntax. Fills meta on success. E_VERIFY for any
+ * signature/trust failure, E_FORMAT for a malformed signature file.
+ */
+int bundle_verify(struct ctx *c, const uint8_t *data, size_t len, const uint8_t *sig,
+    size_t siglen, const struct bundle_pubkey *keys, size_t nkeys,
+    struct bundle_meta *meta);
+
+/*
+ * Reads PATH and PATH.minisig, verifies (bundle_verify), refuses an expired
+ * bundle (E_STALE) unless now is 0, then decompresses the same verified bytes
+ * under BUNDLE_DB_MAX and opens the SQLite database read-only, in memory, with
+ * SQLITE_DBCONFIG_DEFENSIVE on and trusted_schema off. Nothing touches the bytes
+ * before the signature checks pass.
+ */
+int bundle_open(struct ctx *c, const char *path, const struct bundle_pubkey *keys,
+    size_t nkeys, int64_t now, struct bundle **out);
+void bundle_close(struct bundle *b);
+const struct bundle_meta *bundle_get_meta(const struct bundle *b);
+
+/* One row of the normalized model: a package's state for one vulnerability. */
+struct bundle_affected {
+	const char *source;		/* feed source name: "debian" */
+	const char *vuln_id;		/* "CVE-2016-1585" */
+	const char *ecosystem;		/* "deb" / "apk" / "rpm" */
+	const char *namespace;		/* "debian:bookworm" */
+	const char *package;		/* name as the vendor keys it */
+	const char *name_kind;		/* "source" or "binary" */
+	const char *state;		/* fixed|unfixed|wont-fix|unknown|not-affected */
+	const char *fixed_version;	/* NULL when there is none */
+	const char *severity;		/* normalized: critical|high|medium|low|negligible|unknown */
+	const char *vendor_severity;	/* the vendor's word, e.g. "unimportant", "high**" */
+	const char *vendor_status;	/* the vendor's status word: "resolved", "open" */
+	const char *note;		/* vendor note (nodsa_reason, ...), or NULL */
+	const char *description;	/* or NULL */
+};
+
+/* Per-source manifest row, as stored in the bundle. */
+struct bundle_source_info {
+	const char *name;
+	const char *format;
+	const char *parser_version;
+	int64_t records;
+};
+
+typedef int (*bundle_affected_fn)(struct ctx *c, const struct bundle_affected *row,
+    void *arg);
+typedef int (*bundle_source_fn)(struct ctx *c, const struct bundle_source_info *src,
+    void *arg);
+
+/* Every row for (ecosystem, namespace, package, name_kind), in vuln_id order.
+ * A callback's non-zero return stops the walk and is returned. */
+int bundle_query_package(struct ctx *c, struct bundle *b, const char *ecosystem,
+    const char *namespace, const char *package, const char *name_kind,
+    bundle_affected_fn fn, void *arg);
+/* Whether any source covers namespace (e.g. "debian:bookworm"): *yes 1 or 0. */
+int bundle_has_namespace(struct ctx *c, struct bundle *b, const char *namespace, int *yes);
+int bundle_sources(struct ctx *c, struct bundle *b, bundle_source_fn fn, void *arg);
+
+#endif

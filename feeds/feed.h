@@ -1,0 +1,34 @@
+/*
+ * feed.h - a vendor feed parser (connected side only).
+ *
+ * Each source is one file feeds/<name>.c exporting one `const struct
+ * feed_source`, listed once in feeds/feed.c's table. A parser streams its input
+ * file with bounded memory and writes rows through the bundle writer.
+ */
+#ifndef AIRLOCK_FEED_H
+#define AIRLOCK_FEED_H
+
+#include <stdint.h>
+
+struct ctx;
+struct bundle_writer;
+
+struct feed_source {
+	const char *name;		/* command-line name: "debian" */
+	const char *format;		/* human description of the input format */
+	const char *parser_version;	/* bump when the parser's output changes */
+	/*
+	 * Parses path (arg is the "@ARG" part of "name@ARG:FILE", or NULL) into rows
+	 * of the writer's current source; counts the rows in *records.
+	 */
+	int (*parse)(struct ctx *c, const char *path, const char *arg,
+	    struct bundle_writer *w, int64_t *records);
+};
+
+extern const struct feed_source *const feed_sources[];
+const struct feed_source *feed_find(const char *name);
+
+/* Per-source exports (one line each). */
+extern const struct feed_source feed_debian;
+
+#endif

@@ -1,0 +1,72 @@
+/* cli.c - subcommand dispatch, the only place that prints errors and picks exit codes. */
+#include "config.h"
+
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "base/cli.h"
+#include "base/ctx.h"
+
+static void
+usage_all(FILE *f, const char *prog, const struct cmd *cmds)
+{
+	const struct cmd *k;
+
+	fprintf(f, "usage: %s COMMAND [OPTIONS] [ARGS]\n\ncommands:\n", prog);
+	for (k = cmds; k->name; k++)
+		fprintf(f, "  %-10s %s\n", k->name, k->summary);
+	fprintf(f, "\n%s COMMAND -h shows the options of a command; %s version its version.\n",
+	    prog, prog);
+}
+
+void
+cli_reset_getopt(void)
+{
+	optind = 1;
+	opterr = 0;
+}
+
+int
+cli_main(const char *prog, const struct cmd *cmds, int argc, char **argv)
+{
+	const struct cmd *k;
+	struct ctx c;
+	int r;
+
+	ctx_init(&c);
+	if (argc < 2) {
+		usage_all(stderr, prog, cmds);
+		return 2;
+	}
+	if (strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "--help") == 0 ||
+	    strcmp(argv[1], "help") == 0) {
+		usage_all(stdout, prog, cmds);
+		return 0;
+	}
+	if (strcmp(argv[1], "version") == 0 || strcmp(argv[1], "--version") == 0) {
+		printf("%s %s\n", prog, PACKAGE_VERSION);
+		return 0;
+	}
+	for (k = cmds; k->name; k++)
+		if (strcmp(k->name, argv[1]) == 0)
+			break;
+	if (k->name == NULL) {
+		fprintf(stderr, "%s: unknown command '%s' (see %s -h)\n", prog, argv[1], prog);
+		return 2;
+	}
+	if (argc > 2 && (strcmp(argv[2], "-h") == 0 || strcmp(argv[2], "--help") == 0)) {
+		printf("usage: %s %s\n", prog, k->usage);
+		return 0;
+	}
+	cli_reset_getopt();
+	r = k->fn(&c, argc - 1, argv + 1);
+	if (r >= 0)
+		return r;
+	if (c.err[0] == '\0')
+		snprintf(c.err, sizeof(c.err), "failed (%s)", ctx_code_name(r));
+	fprintf(stderr, "%s: %s\n", prog, c.err);
+	if (r == E_USAGE)
+		fprintf(stderr, "usage: %s %s\n", prog, k->usage);
+	return 2;
+}

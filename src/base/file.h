@@ -1,0 +1,24 @@
+/*
+ * file.h - whole-file reads with a size cap, and crash-safe replacement.
+ *
+ * file_read: *buf is allocated by the call (NUL-terminated past len for text
+ * convenience) and freed by the caller with free(); NULL on failure.
+ * file_write_atomic: writes to "PATH.tmp.XXXXXX" beside PATH, fsyncs, renames
+ * over PATH and fsyncs the directory; on failure PATH is untouched and the
+ * temporary file is removed.
+ */
+#ifndef AIRLOCK_FILE_H
+#define AIRLOCK_FILE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+struct ctx;
+
+int file_read(struct ctx *c, const char *path, size_t max, uint8_t **buf, size_t *len);
+int file_write_atomic(struct ctx *c, const char *path, const void *data, size_t len,
+    int mode);
+/* Moves an already written and fsynced temporary file over path (same dir). */
+int file_commit(struct ctx *c, const char *tmp, const char *path);
+
+#endif

@@ -1,0 +1,63 @@
+/*
+ * pkgdb.h - the installed-package inventory of an image, and its readers.
+ *
+ * Each package database format is one file (dpkg.c, later apk.c, rpm_*.c) that
+ * exports one `const struct pkgdb_reader`; pkgdb.c lists them in one table.
+ *
+ * Ownership: a pkglist owns its packages and every string in them;
+ * pkglist_free() releases all. pkgdb readers append to a list the caller owns.
+ */
+#ifndef AIRLOCK_PKGDB_H
+#define AIRLOCK_PKGDB_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+struct ctx;
+struct image;
+
+struct pkg {
+	char *name;		/* binary package name */
+	char *version;		/* exactly as the package manager prints it */
+	char *arch;		/* may be NULL */
+	char *source_name;	/* source package (dpkg Source:, apk origin); never NULL */
+	char *source_version;	/* never NULL: defaults to version */
+	const char *ecosystem;	/* "deb", "apk", "rpm" (static) */
+	int layer;		/* 0-based index of the layer that holds its db entry, -1 unknown */
+};
+
+struct pkglist {
+	struct pkg *v;
+	size_t n;
+	size_t cap;
+};
+
+/* Appends a package; takes ownership of nothing: every string is copied. */
+void pkglist_add(struct pkglist *l, const struct pkg *p);
+void pkglist_sort(struct pkglist *l);	/* by name, then version, then arch */
+void pkglist_free(struct pkglist *l);
+
+struct pkgdb_reader {
+	const char *name;	/* "dpkg" */
+	const char *ecosystem;	/* "deb" */
+	/*
+	 * Reads this database from the image's final filesystem and appends what it
+	 * finds. Returns 0 and appends nothing when the database is absent.
+	 */
+	int (*read)(struct ctx *c, const struct image *img, struct pkglist *out);
+	/* Paths (relative, no leading '/') the image reader must keep for it. */
+	const char *const *paths;	/* NULL-terminated; "dir/" keeps the whole dir */
+};
+
+/* NULL-terminated table of every reader. */
+extern const struct pkgdb_reader *const pkgdb_readers[];
+
+/* Runs every reader; out is filled and sorted. */
+int pkgdb_read_all(struct ctx *c, const struct image *img, struct pkglist *out);
+
+/* dpkg status parser on bytes, exposed for tests and fuzzing. layer is copied
+ * into each package; distroless status.d stanzas lack Status: pass want_status 0. */
+int pkgdb_dpkg_parse(struct ctx *c, const uint8_t *buf, size_t len, int want_status,
+    int layer, struct pkglist *out);
+
+#endif
