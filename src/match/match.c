@@ -1,2 +1,260 @@
-/* placeholder: to be written */
+/* match.c - packages x bundle rows -> findings, and the not-assessed list. */
 #include "config.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/ctx.h"
+#include "base/sb.h"
+#include "base/xmalloc.h"
+#include "bundles/bundle.h"
+#include "image/image.h"
+#include "match/match.h"
+#include "pkgdb/pkgdb.h"
+#include "version/version.h"
+
+struct match_state {
+	struct match_result *res;
+	const struct pkg *pkg;
+	size_t cap_f, cap_na;
+	int version_failed;	/* set when a comparison failed for this package */
+};
+
+int
+match_severity_rank(const char *s)
+{
+	static const char *const order[] = { "unknown", "negligible", "low", "medium", "high",
+		"critical" };
+	size_t i;
+
+	for (i = 0; s && i < sizeof(order) / sizeof(order[0]); i++)
+		if (strcmp(s, order[i]) == 0)
+			return (int)i;
+	return 0;
+}
+
+int
+match_status_rank(const char *s)
+{
+	static const char *const order[] = { "fixed", "unfixed", "wont-fix", "unknown" };
+	size_t i;
+
+	for (i = 0; s && i < sizeof(order) / sizeof(order[0]); i++)
+		if (strcmp(s, order[i]) == 0)
+			return (int)i;
+	return 4;
+}
+
+static void
+add_not_assessed(struct match_state *st, const char *kind, const char *name,
+    const char *version, const char *reason)
+{
+	struct match_result *m = st->res;
+	struct not_assessed *na;
+
+	if (m->nnot_assessed == st->cap_na) {
+		st->cap_na = st->cap_na ? st->cap_na * 2 : 16;
+		m->not_assessed = xreallocarray(m->not_assessed, st->cap_na, sizeof(*na));
+	}
+	na = &m->not_assessed[m->nnot_assessed++];
+	na->kind = xstrdup(kind);
+	na->name = xstrdup_or_null(name);
+	na->version = xstrdup_or_null(version);
+	na->reason = xstrdup(reason);
+}
+
+static void
+add_finding(struct match_state *st, const struct bundle_affected *row)
+{
+	struct match_result *m = st->res;
+	const struct pkg *p = st->pkg;
+	struct finding *f;
+
+	if (m->nfindings == st->cap_f) {
+		st->cap_f = st->cap_f ? st->cap_f * 2 : 64;
+		m->findings = xreallocarray(m->findings, st->cap_f, sizeof(*f));
+	}
+	f = &m->findings[m->nfindings++];
+	memset(f, 0, sizeof(*f));
+	f->vuln_id = xstrdup(row->vuln_id);
+	f->package = xstrdup(p->name);
+	f->installed_version = xstrdup(p->version);
+	f->source_package = xstrdup(row->package);
+	f->source_version = xstrdup(strcmp(row->name_kind, "source") == 0 ?
+	    p->source_version : p->version);
+	f->fixed_version = xstrdup_or_null(row->fixed_version);
+	f->status = xstrdup(row->state);
+	f->severity = xstrdup(row->severity ? row->severity : "unknown");
+	f->vendor_severity = xstrdup_or_null(row->vendor_severity);
+	f->vendor_status = xstrdup_or_null(row->vendor_status);
+	f->note = xstrdup_or_null(row->note);
+	f->source = xstrdup(row->source);
+	f->namespace = xstrdup(row->namespace);
+	f->description = xstrdup_or_null(row->description);
+	f->ecosystem = p->ecosystem;
+	f->layer = p->layer;
+}
+
+/* One feed row for the current package: decide whether it is a finding. */
+static int
+on_row(struct ctx *c, const struct bundle_affected *row, void *arg)
+{
+	struct match_state *st = arg;
+	const struct pkg *p = st->pkg;
+	const char *installed;
+	struct sb why = SB_INIT;
+	int eco, cmp, r;
+
+	if (strcmp(row->state, "not-affected") == 0)
+		return 0;
+	if (strcmp(row->state, "fixed") != 0) {
+		/* unfixed, wont-fix, unknown: the vendor says the release is exposed */
+		add_finding(st, row);
+		return 0;
+	}
+	if (row->fixed_version == NULL)
+		return ctx_err(c, E_FORMAT, "%s: %s: state fixed without a fixed version",
+		    row->source, row->vuln_id);
+	installed = strcmp(row->name_kind, "source") == 0 ? p->source_version : p->version;
+	eco = version_eco_from_name(p->ecosystem);
+	if (eco < 0)
+		return ctx_err(c, E_INTERNAL, "unknown ecosystem %s", p->ecosystem);
+	r = version_cmp((enum version_eco)eco, installed, row->fixed_version, &cmp);
+	if (r != 0) {
+		/* one bad comparison makes the whole package not assessable */
+		if (!st->version_failed) {
+			sb_addf(&why, "cannot compare version %s with %s's fixed version %s (%s)",
+			    installed, row->vuln_id, row->fixed_version, c->err);
+			add_not_assessed(st, "package", p->name, p->version, sb_str(&why));
+			sb_free(&why);
+		}
+		st->version_failed = 1;
+		return 0;
+	}
+	if (cmp < 0)
+		add_finding(st, row);
+	return 0;
+}
+
+static int
+cmp_findings(const void *va, const void *vb)
+{
+	const struct finding *a = va, *b = vb;
+	int d;
+
+	if ((d = match_status_rank(a->status) - match_status_rank(b->status)) != 0)
+		return d;
+	if ((d = match_severity_rank(b->severity) - match_severity_rank(a->severity)) != 0)
+		return d;
+	if ((d = strcmp(a->vuln_id, b->vuln_id)) != 0)
+		return d;
+	if ((d = strcmp(a->package, b->package)) != 0)
+		return d;
+	return strcmp(a->installed_version, b->installed_version);
+}
+
+/* The bundle namespace for an OS, or NULL (with *why) when no rule knows it. */
+static char *
+os_namespace(const struct osinfo *os, const char **why)
+{
+	struct sb ns = SB_INIT;
+
+	*why = NULL;
+	if (os->id == NULL) {
+		*why = "operating system not identified (no os-release)";
+		return NULL;
+	}
+	if (strcmp(os->id, "debian") == 0) {
+		if (os->codename == NULL) {
+			*why = "Debian release without a codename in os-release";
+			return NULL;
+		}
+		sb_addf(&ns, "debian:%s", os->codename);
+		return sb_steal(&ns);
+	}
+	*why = "no matching rules for this operating system yet";
+	return NULL;
+}
+
+int
+match_run(struct ctx *c, struct bundle *b, const struct osinfo *os,
+    const struct pkglist *pkgs, struct match_result *out)
+{
+	struct match_state st;
+	const char *why;
+	struct sb msg = SB_INIT;
+	size_t i;
+	int covered = 0, r = E_INTERNAL;
+
+	memset(out, 0, sizeof(*out));
+	memset(&st, 0, sizeof(st));
+	st.res = out;
+	out->npackages = pkgs->n;
+	out->namespace = os_namespace(os, &why);
+	if (out->namespace == NULL) {
+		add_not_assessed(&st, "os", os->id ? os->id : "unknown", os->version_id, why);
+		goto all_packages;
+	}
+	if ((r = bundle_has_namespace(c, b, out->namespace, &covered)) != 0)
+		goto out;
+	if (!covered) {
+		sb_addf(&msg, "the bundle has no feed for %s", out->namespace);
+		add_not_assessed(&st, "os", os->id, os->version_id, sb_str(&msg));
+		goto all_packages;
+	}
+	for (i = 0; i < pkgs->n; i++) {
+		const struct pkg *p = &pkgs->v[i];
+
+		st.pkg = p;
+		st.version_failed = 0;
+		if (strcmp(p->ecosystem, "deb") != 0) {
+			add_not_assessed(&st, "package", p->name, p->version,
+			    "package ecosystem does not match the operating system's feeds");
+			continue;
+		}
+		r = bundle_query_package(c, b, "deb", out->namespace, p->source_name, "source",
+		    on_row, &st);
+		if (r != 0) {
+			ctx_prefix(c, "%s %s", p->name, p->version);
+			goto out;
+		}
+	}
+	qsort(out->findings, out->nfindings, sizeof(*out->findings), cmp_findings);
+	r = 0;
+	goto out;
+all_packages:
+	/* the OS itself could not be assessed: so could none of its packages */
+	for (i = 0; i < pkgs->n; i++)
+		add_not_assessed(&st, "package", pkgs->v[i].name, pkgs->v[i].version,
+		    "operating system not assessed");
+	r = 0;
+out:
+	sb_free(&msg);
+	if (r != 0)
+		match_result_free(out);
+	return r;
+}
+
+void
+match_result_free(struct match_result *m)
+{
+	size_t i;
+
+	for (i = 0; i < m->nfindings; i++) {
+		struct finding *f = &m->findings[i];
+
+		free(f->vuln_id); free(f->package); free(f->installed_version);
+		free(f->source_package); free(f->source_version); free(f->fixed_version);
+		free(f->status); free(f->severity); free(f->vendor_severity);
+		free(f->vendor_status); free(f->note); free(f->source); free(f->namespace);
+		free(f->description);
+	}
+	for (i = 0; i < m->nnot_assessed; i++) {
+		free(m->not_assessed[i].kind); free(m->not_assessed[i].name);
+		free(m->not_assessed[i].version); free(m->not_assessed[i].reason);
+	}
+	free(m->findings);
+	free(m->not_assessed);
+	free(m->namespace);
+	memset(m, 0, sizeof(*m));
+}

@@ -1,1 +1,70 @@
-/* placeholder */
+/*
+ * match.h - an image inventory against a verified bundle: findings and what
+ * could not be assessed.
+ *
+ * Rules (Debian, source-keyed feeds): the OS release picks the namespace
+ * ("debian:" + codename); each binary package is looked up by its source name;
+ * a "fixed" row is a finding when the installed source version sorts below the
+ * fixed version under dpkg's ordering; "unfixed", "wont-fix" and "unknown" rows
+ * are findings as they stand; "not-affected" rows never are. A package or OS no
+ * loaded feed can judge goes to not_assessed with the reason: never dropped,
+ * never reported clean.
+ *
+ * Ownership: match_run() fills a struct match_result that owns every string in
+ * it; match_result_free() releases them. The inputs are only borrowed.
+ */
+#ifndef AIRLOCK_MATCH_H
+#define AIRLOCK_MATCH_H
+
+#include <stddef.h>
+
+struct ctx;
+struct bundle;
+struct osinfo;
+struct pkglist;
+
+struct finding {
+	char *vuln_id;
+	char *package;			/* binary package name */
+	char *installed_version;	/* binary version as installed */
+	char *source_package;		/* name the feed keys it by */
+	char *source_version;		/* version compared */
+	char *fixed_version;		/* NULL when the vendor has no fix */
+	char *status;			/* fixed | unfixed | wont-fix | unknown */
+	char *severity;			/* normalized */
+	char *vendor_severity;		/* vendor's own wording */
+	char *vendor_status;		/* vendor's own status word */
+	char *note;			/* vendor note or NULL */
+	char *source;			/* feed source: "debian" */
+	char *namespace;		/* "debian:bullseye" */
+	char *description;		/* or NULL */
+	const char *ecosystem;		/* static */
+	int layer;			/* layer index of the package's db entry, or -1 */
+};
+
+struct not_assessed {
+	char *kind;		/* "os" or "package" */
+	char *name;		/* package name, or the OS id */
+	char *version;		/* or NULL */
+	char *reason;
+};
+
+struct match_result {
+	char *namespace;	/* namespace chosen for the image, or NULL */
+	struct finding *findings;
+	size_t nfindings;
+	struct not_assessed *not_assessed;
+	size_t nnot_assessed;
+	size_t npackages;	/* packages considered */
+};
+
+int match_run(struct ctx *c, struct bundle *b, const struct osinfo *os,
+    const struct pkglist *pkgs, struct match_result *out);
+void match_result_free(struct match_result *m);
+
+/* Rank of a normalized severity, for ordering: critical 5 ... negligible 1, unknown 0. */
+int match_severity_rank(const char *severity);
+/* Rank of a status for grouping: fixed 0, unfixed 1, wont-fix 2, unknown 3. */
+int match_status_rank(const char *status);
+
+#endif

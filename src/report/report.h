@@ -1,1 +1,70 @@
-/* placeholder */
+/*
+ * report.h - rendering an inventory or a scan as table or JSON.
+ *
+ * A report renderer is one function from the read-only struct report to text
+ * appended to a buffer; the table of formats is in report.c. The JSON forms are
+ * contracts (doc/airlock-json.7): later versions add keys, never remove or
+ * rename them.
+ *
+ * Ownership: struct report only borrows; renderers append to a caller-owned sb.
+ */
+#ifndef AIRLOCK_REPORT_H
+#define AIRLOCK_REPORT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+struct ctx;
+struct sb;
+struct image;
+struct osinfo;
+struct pkglist;
+struct bundle_meta;
+struct match_result;
+
+#define REPORT_SCHEMA_VERSION 1
+
+struct report_source {
+	const char *name;
+	const char *format;
+	const char *parser_version;
+	int64_t records;
+};
+
+struct report {
+	const char *image_path;
+	const struct image *img;
+	const struct osinfo *os;
+	const struct pkglist *pkgs;
+	/* scan only (NULL for an inventory): */
+	const char *bundle_path;
+	const struct bundle_meta *meta;
+	const struct report_source *sources;
+	size_t nsources;
+	const struct match_result *match;
+	int64_t now;		/* scan time, unix */
+	int color;		/* table: ANSI colour allowed */
+};
+
+enum report_verdict {
+	REPORT_PASS,		/* assessed everything, nothing fails */
+	REPORT_FAIL,		/* findings fail the policy */
+	REPORT_INCOMPLETE,	/* no finding fails, but something was not assessed */
+};
+
+enum report_verdict report_verdict(const struct report *r);
+const char *report_verdict_name(enum report_verdict v);
+
+/* Renders format ("table", "json") of an inventory (match NULL) or a scan. */
+int report_render(struct ctx *c, const char *format, const struct report *r, struct sb *out);
+
+/* Per-format renderers (report.c's table). */
+void report_table_scan(const struct report *r, struct sb *out);
+void report_table_packages(const struct report *r, struct sb *out);
+void report_json_scan(const struct report *r, struct sb *out);
+void report_json_packages(const struct report *r, struct sb *out);
+
+/* "2026-11-28T11:30:00Z" */
+void report_iso8601(int64_t t, char out[32]);
+
+#endif

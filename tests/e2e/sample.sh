@@ -1,0 +1,66 @@
+#!/bin/sh
+# sample.sh - the README's main job end to end on the sample data shipped in the repo:
+# keygen -> build a signed bundle from the real Debian tracker samples -> verify ->
+# scan the real podman-saved sample image -> compare with an independent expectation.
+. "$(dirname "$0")/setup.sh"
+
+make_bundle "$TMP" --serial 1000
+[ -s "$TMP/bundle.db.zst" ] && [ -s "$TMP/bundle.db.zst.minisig" ] && pass "bundle built" ||
+	fail "bundle files missing"
+
+# stock minisign accepts our bundle (interoperability)
+if command -v minisign >/dev/null 2>&1; then
+	expect_status 0 minisign -Vm "$TMP/bundle.db.zst" -p "$TMP/key.pub" &&
+		pass "stock minisign verifies the bundle"
+else
+	fail "minisign is not installed (apt-get install minisign)"
+fi
+
+expect_status 0 "$AIRLOCK" verify -p "$TMP/key.pub" "$TMP/bundle.db.zst" &&
+	grep -q 'valid, serial 1000' "$TMP/out" && pass "airlock verify: valid, serial 1000"
+
+# inventory: exactly dpkg-query's view of the image's final filesystem
+expect_status 0 "$AIRLOCK" packages -f json "$SAMPLE" && cp "$TMP/out" "$TMP/packages.json"
+reported_packages "$TMP/packages.json" >"$TMP/packages.got"
+LC_ALL=C sort "$DATA/images/sample-bullseye.packages.tsv" >"$TMP/packages.want"
+if cmp -s "$TMP/packages.got" "$TMP/packages.want"; then
+	pass "packages: $(wc -l <"$TMP/packages.want") packages equal dpkg-query's list"
+else
+	fail "packages differ from dpkg-query's list"; diff "$TMP/packages.want" "$TMP/packages.got" | head
+fi
+[ "$(jq -r '.os.id + " " + .os.version_id + " " + .os.codename' "$TMP/packages.json")" = \
+	"debian 11 bullseye" ] && pass "os: debian 11 bullseye" || fail "os not identified"
+[ "$(jq '[.packages[] | select(.name == "libsope1")][0].layer' "$TMP/packages.json")" = 1 ] &&
+	pass "libsope1 attributed to layer 1 (the install layer)" || fail "layer attribution"
+
+# scan: findings fail the default policy -> exit 1
+expect_status 1 "$AIRLOCK" scan --bundle "$TMP/bundle.db.zst" -p "$TMP/key.pub" -f json "$SAMPLE" &&
+	pass "scan exits 1 on findings"
+cp "$TMP/out" "$TMP/scan.json"
+expected_findings "$DATA/images/sample-bullseye.packages.tsv" bullseye >"$TMP/want"
+reported_findings "$TMP/scan.json" >"$TMP/got"
+# the expectation must itself be meaningful: at least one fixed and one unfixed finding
+grep -q '	fixed	' "$TMP/want" && grep -q '	unfixed	' "$TMP/want" ||
+	fail "the independent expectation lacks a fixed or an unfixed finding: test data changed?"
+if cmp -s "$TMP/want" "$TMP/got"; then
+	pass "scan: $(wc -l <"$TMP/want") findings equal the jq+dpkg expectation"
+else
+	fail "scan findings differ from the expectation"; diff "$TMP/want" "$TMP/got" | head -n 20
+fi
+[ "$(jq -r .verdict "$TMP/scan.json")" = fail ] && pass "verdict fail" || fail "verdict"
+[ "$(jq '.not_assessed | length' "$TMP/scan.json")" = 0 ] && pass "everything assessed" ||
+	fail "not_assessed is not empty"
+[ "$(jq -r .bundle.serial "$TMP/scan.json")" = 1000 ] &&
+	[ "$(jq -r '.bundle.sources[0].name' "$TMP/scan.json")" = debian ] &&
+	pass "report carries the bundle's provenance" || fail "bundle provenance"
+
+# the table names the same findings, states apart
+expect_status 1 "$AIRLOCK" scan --bundle "$TMP/bundle.db.zst" -p "$TMP/key.pub" "$SAMPLE"
+cut -f1 "$TMP/want" | sort -u | while read -r cve; do
+	grep -q "$cve" "$TMP/out" || echo "missing $cve"
+done >"$TMP/missing"
+[ -s "$TMP/missing" ] && fail "table lacks: $(cat "$TMP/missing")" || pass "table lists every finding"
+grep -q 'Vulnerable, fix available (fixed)' "$TMP/out" && grep -q 'Vulnerable, no fix yet' "$TMP/out" &&
+	pass "table keeps fixed and unfixed apart" || fail "table groups"
+
+finish
