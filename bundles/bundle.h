@@ -52,6 +52,26 @@ int bundle_pubkey_parse(struct ctx *c, const uint8_t *buf, size_t len,
     struct bundle_pubkey *pk);
 int bundle_pubkey_load(struct ctx *c, const char *path, struct bundle_pubkey *pk);
 
+/*
+ * The trusted keys: the public key file pubfile and/or every *.pub file of dir
+ * (in name order). When both are NULL, dir is $AIRLOCK_KEYS, else
+ * SYSCONFDIR "/airlock/keys". At most BUNDLE_KEYS_MAX keys; none is E_NOTFOUND.
+ * *keys is allocated by the call and freed by the caller with free().
+ */
+#define BUNDLE_KEYS_MAX  64			/* trusted keys */
+int bundle_keys_load(struct ctx *c, const char *pubfile, const char *dir,
+    struct bundle_pubkey **keys, size_t *nkeys);
+
+/*
+ * Times in the trusted comment: "YYYY-MM-DDTHH:MM:SSZ", UTC, years 1970-9999.
+ * bundle_time_parse is strict (exact syntax, real calendar dates, no leap
+ * seconds) and returns 0 or E_FORMAT without a message; bundle_time_format
+ * clamps t to that range.
+ */
+#define BUNDLE_TIME_LEN  20
+int bundle_time_parse(const char *s, size_t len, int64_t *t);
+void bundle_time_format(int64_t t, char out[BUNDLE_TIME_LEN + 1]);
+
 /* Formats / parses the trusted comment (without the "trusted comment: " tag). */
 void bundle_comment_format(const struct bundle_meta *m, char *out, size_t outlen);
 int bundle_comment_parse(struct ctx *c, const char *comment, struct bundle_meta *m);

@@ -1,2 +1,198 @@
-/* placeholder: to be written */
+/*
+ * query.c - reading the normalized model of an open bundle (both binaries).
+ *
+ * The database was verified before it was opened, but rows are still checked
+ * before they reach a callback: a required column that is NULL, or a state or
+ * severity outside format 1's vocabulary, is E_FORMAT rather than a surprise in
+ * the matcher. Strings handed to callbacks point into SQLite's row buffers and
+ * are valid for the duration of the callback only.
+ */
 #include "config.h"
+
+#include <string.h>
+
+#include <sqlite3.h>
+
+#include "base/ctx.h"
+#include "bundles/bundle.h"
+#include "bundles/bundle_private.h"
+
+static const char package_sql[] =
+"SELECT s.name, a.vuln_id, a.ecosystem, a.namespace, a.package, a.name_kind,\n"
+"       a.state, a.fixed_version, a.severity, a.vendor_severity, a.vendor_status,\n"
+"       a.note, v.description, a.id\n"
+"  FROM affected AS a\n"
+"  JOIN source AS s ON s.id = a.source_id\n"
+"  LEFT JOIN vuln AS v ON v.source_id = a.source_id AND v.vuln_id = a.vuln_id\n"
+" WHERE a.ecosystem = ?1 AND a.namespace = ?2 AND a.package = ?3 AND a.name_kind = ?4\n"
+" ORDER BY a.vuln_id, s.name, a.id";
+
+static const char namespace_sql[] =
+"SELECT EXISTS (SELECT 1 FROM namespace WHERE name = ?1)";
+
+static const char sources_sql[] =
+"SELECT name, format, parser_version, records FROM source ORDER BY id";
+
+static const char *const states[] = {
+	"fixed", "unfixed", "wont-fix", "unknown", "not-affected", NULL
+};
+static const char *const severities[] = {
+	"critical", "high", "medium", "low", "negligible", "unknown", NULL
+};
+
+static int
+q_err(struct ctx *c, struct bundle *b, const char *what)
+{
+	int code = sqlite3_errcode(b->db) == SQLITE_NOMEM ? E_NOMEM : E_FORMAT;
+
+	return ctx_err(c, code, "bundle: %s: %s", what, sqlite3_errmsg(b->db));
+}
+
+static int
+q_prepare(struct ctx *c, struct bundle *b, const char *sql, const char *what,
+    sqlite3_stmt **st)
+{
+	*st = NULL;
+	if (b == NULL || b->db == NULL)
+		return ctx_err(c, E_INTERNAL, "%s: bundle not open", what);
+	if (sqlite3_prepare_v2(b->db, sql, -1, st, NULL) != SQLITE_OK)
+		return q_err(c, b, what);
+	return 0;
+}
+
+static int
+in_list(const char *s, const char *const *list)
+{
+	size_t i;
+
+	for (i = 0; list[i] != NULL; i++)
+		if (strcmp(s, list[i]) == 0)
+			return 1;
+	return 0;
+}
+
+static const char *
+col(sqlite3_stmt *st, int i)
+{
+	return (const char *)sqlite3_column_text(st, i);
+}
+
+int
+bundle_query_package(struct ctx *c, struct bundle *b, const char *ecosystem,
+    const char *namespace, const char *package, const char *name_kind,
+    bundle_affected_fn fn, void *arg)
+{
+	static const char *const required[] = {
+		"source", "vuln_id", "ecosystem", "namespace", "package", "name_kind",
+		"state", NULL, "severity"
+	};
+	struct bundle_affected a;
+	sqlite3_stmt *st = NULL;
+	int i, rc, r = E_INTERNAL;
+
+	if (ecosystem == NULL || namespace == NULL || package == NULL || name_kind == NULL ||
+	    fn == NULL)
+		return ctx_err(c, E_INTERNAL, "bundle_query_package: null argument");
+	if ((r = q_prepare(c, b, package_sql, "affected", &st)) != 0)
+		goto out;
+	sqlite3_bind_text(st, 1, ecosystem, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, namespace, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 3, package, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 4, name_kind, -1, SQLITE_STATIC);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		for (i = 0; i < (int)(sizeof(required) / sizeof(required[0])); i++) {
+			if (required[i] != NULL && col(st, i) == NULL) {
+				r = ctx_err(c, E_FORMAT, "bundle: affected row %lld: no %s",
+				    (long long)sqlite3_column_int64(st, 13), required[i]);
+				goto out;
+			}
+		}
+		memset(&a, 0, sizeof(a));
+		a.source = col(st, 0);
+		a.vuln_id = col(st, 1);
+		a.ecosystem = col(st, 2);
+		a.namespace = col(st, 3);
+		a.package = col(st, 4);
+		a.name_kind = col(st, 5);
+		a.state = col(st, 6);
+		a.fixed_version = col(st, 7);
+		a.severity = col(st, 8);
+		a.vendor_severity = col(st, 9);
+		a.vendor_status = col(st, 10);
+		a.note = col(st, 11);
+		a.description = col(st, 12);
+		if (!in_list(a.state, states) || !in_list(a.severity, severities) ||
+		    (strcmp(a.state, "fixed") == 0 && a.fixed_version == NULL)) {
+			r = ctx_err(c, E_FORMAT, "bundle: affected row %lld: bad state or "
+			    "severity", (long long)sqlite3_column_int64(st, 13));
+			goto out;
+		}
+		if ((r = fn(c, &a, arg)) != 0)
+			goto out;
+	}
+	if (rc != SQLITE_DONE) {
+		r = q_err(c, b, "affected");
+		goto out;
+	}
+	r = 0;
+ out:
+	sqlite3_finalize(st);
+	return r;
+}
+
+int
+bundle_has_namespace(struct ctx *c, struct bundle *b, const char *namespace, int *yes)
+{
+	sqlite3_stmt *st = NULL;
+	int r = E_INTERNAL;
+
+	*yes = 0;
+	if (namespace == NULL)
+		return ctx_err(c, E_INTERNAL, "bundle_has_namespace: null namespace");
+	if ((r = q_prepare(c, b, namespace_sql, "namespace", &st)) != 0)
+		goto out;
+	sqlite3_bind_text(st, 1, namespace, -1, SQLITE_STATIC);
+	if (sqlite3_step(st) != SQLITE_ROW) {
+		r = q_err(c, b, "namespace");
+		goto out;
+	}
+	*yes = sqlite3_column_int(st, 0) != 0;
+	r = 0;
+ out:
+	sqlite3_finalize(st);
+	return r;
+}
+
+int
+bundle_sources(struct ctx *c, struct bundle *b, bundle_source_fn fn, void *arg)
+{
+	struct bundle_source_info s;
+	sqlite3_stmt *st = NULL;
+	int rc, r = E_INTERNAL;
+
+	if (fn == NULL)
+		return ctx_err(c, E_INTERNAL, "bundle_sources: null callback");
+	if ((r = q_prepare(c, b, sources_sql, "source", &st)) != 0)
+		goto out;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		s.name = col(st, 0);
+		s.format = col(st, 1);
+		s.parser_version = col(st, 2);
+		if (s.name == NULL || s.format == NULL || s.parser_version == NULL ||
+		    sqlite3_column_type(st, 3) != SQLITE_INTEGER) {
+			r = ctx_err(c, E_FORMAT, "bundle: incomplete source row");
+			goto out;
+		}
+		s.records = sqlite3_column_int64(st, 3);
+		if ((r = fn(c, &s, arg)) != 0)
+			goto out;
+	}
+	if (rc != SQLITE_DONE) {
+		r = q_err(c, b, "source");
+		goto out;
+	}
+	r = 0;
+ out:
+	sqlite3_finalize(st);
+	return r;
+}

@@ -41,4 +41,48 @@ void bundle_seckey_free(struct bundle_seckey *k);
 int bundle_sign(struct ctx *c, const struct bundle_seckey *k, const uint8_t *data,
     size_t len, const char *trusted_comment, char **sigfile);
 
+/* --- helpers for the commands (keygen, build, sign) ----------------------- */
+
+#define BUNDLE_EXPIRES_DAYS_DEFAULT 30
+#define BUNDLE_EXPIRES_DAYS_MAX     3650
+#define BUNDLE_PASSPHRASE_MAX       1024
+
+/* As bundle_keygen, with explicit scrypt limits (bundle_keygen uses libsodium's
+ * "sensitive" ones, as minisign; tests use the minimum). */
+int bundle_keygen_kdf(struct ctx *c, const char *pubpath, const char *secpath,
+    const char *passphrase, int force, uint64_t opslimit, size_t memlimit);
+
+/* The build time: $SOURCE_DATE_EPOCH when set (strict decimal), else time(NULL). */
+int bundle_build_time(struct ctx *c, int64_t *t);
+
+/*
+ * Fresh metadata for a bundle built now (bundle_build_time): format 1,
+ * serial = serial_or_0, or when 0 the build time as the decimal YYYYMMDDHHMMSS,
+ * created = build time, expires = created + expires_days days
+ * (1..BUNDLE_EXPIRES_DAYS_MAX). keyid and trusted_comment are left empty:
+ * signing fills them. The database must carry the same serial (meta table).
+ */
+int bundle_meta_defaults(struct ctx *c, uint64_t serial_or_0, int expires_days,
+    struct bundle_meta *m);
+
+/*
+ * Signs data with the trusted comment made from meta (format, serial, created,
+ * expires; keyid is taken from k) and writes the signature file to sigpath
+ * atomically (mode 0644). bundle_sign_file reads path (up to BUNDLE_ZST_MAX)
+ * and writes path.minisig.
+ */
+int bundle_sign_write(struct ctx *c, const struct bundle_seckey *k, const uint8_t *data,
+    size_t len, const struct bundle_meta *meta, const char *sigpath);
+int bundle_sign_file(struct ctx *c, const struct bundle_seckey *k, const char *path,
+    const struct bundle_meta *meta);
+
+/*
+ * A passphrase from file descriptor fd (its first line, up to
+ * BUNDLE_PASSPHRASE_MAX bytes) or, when fd is -1, from $AIRLOCK_PASSPHRASE;
+ * *out is NULL when fd is -1 and the variable is unset. Never from argv.
+ * *out lives in sodium_malloc() memory: release with bundle_passphrase_free().
+ */
+int bundle_passphrase_read(struct ctx *c, int fd, char **out);
+void bundle_passphrase_free(char *p);
+
 #endif

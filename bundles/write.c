@@ -1,2 +1,607 @@
-/* placeholder: to be written */
+/*
+ * write.c - builds a bundle database (connected side only).
+ *
+ * The writer creates a new SQLite file (it refuses an existing one), applies
+ * the schema below and takes every row inside one transaction with reused
+ * prepared statements. finish() stores the metadata, creates the lookup index,
+ * checks that no source gave the same record twice, commits, VACUUMs and
+ * closes. The file is temporary until the build command renames it, so the
+ * build runs with journal_mode=OFF and synchronous=OFF; the finished file is
+ * fsynced once.
+ *
+ * Output is deterministic: every table has an explicit INTEGER PRIMARY KEY
+ * that SQLite assigns in insertion order (max + 1), nothing random or
+ * time-dependent is stored except what the caller passes in meta, so the same
+ * input and meta give the same bytes (with the same SQLite version).
+ */
 #include "config.h"
+
+#include <fcntl.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <sqlite3.h>
+
+#include "base/ckd.h"
+#include "base/ctx.h"
+#include "base/xmalloc.h"
+#include "bundles/bundle.h"
+#include "bundles/write.h"
+
+/* Largest time we format: 9999-12-31T23:59:59Z (four-digit years only). */
+#define WRITE_TIME_MAX	INT64_C(253402300799)
+#define WRITE_CACHE_KIB	32768	/* page cache during the build: 32 MiB */
+
+/*
+ * The normalized model (bundle format 1). The SQL comments are stored with the
+ * schema, so `sqlite3 NAME.db .schema` documents every column. Later feeds
+ * extend the vocabularies by bumping BUNDLE_FORMAT.
+ */
+static const char schema_sql[] =
+"CREATE TABLE meta (\n"
+"  key   TEXT PRIMARY KEY,      -- format_version | serial | created | expires | generator\n"
+"  value TEXT NOT NULL          -- format_version: \"1\"; serial: decimal; created and\n"
+"                               -- expires: UTC \"YYYY-MM-DDTHH:MM:SSZ\";\n"
+"                               -- generator: \"airlock-feed VERSION\"\n"
+");\n"
+"CREATE TABLE source (\n"
+"  id             INTEGER PRIMARY KEY,  -- 1, 2, ... in build order\n"
+"  name           TEXT UNIQUE NOT NULL, -- feed source name: \"debian\"\n"
+"  format         TEXT NOT NULL,        -- human description of its input format\n"
+"  parser_version TEXT NOT NULL,        -- version of the parser that wrote its rows\n"
+"  records        INTEGER               -- affected rows it yielded (NULL while building)\n"
+");\n"
+"CREATE TABLE source_input (\n"
+"  id            INTEGER PRIMARY KEY,   -- insertion order\n"
+"  source_id     INTEGER NOT NULL REFERENCES source (id),\n"
+"  path          TEXT NOT NULL,         -- input file as given to the builder\n"
+"  sha256        TEXT NOT NULL,         -- its SHA-256: 64 lowercase hex digits\n"
+"  bytes         INTEGER NOT NULL,      -- its size in bytes\n"
+"  upstream_time TEXT                   -- publisher's timestamp of the data, or NULL\n"
+");\n"
+"CREATE TABLE namespace (\n"
+"  id        INTEGER PRIMARY KEY,       -- insertion order\n"
+"  source_id INTEGER NOT NULL REFERENCES source (id),\n"
+"  name      TEXT NOT NULL,             -- a release namespace the source covers, even\n"
+"                                       -- without rows in it: \"debian:bookworm\"\n"
+"  UNIQUE (source_id, name)\n"
+");\n"
+"CREATE TABLE affected (\n"
+"  id              INTEGER PRIMARY KEY, -- input order\n"
+"  source_id       INTEGER NOT NULL REFERENCES source (id),\n"
+"  vuln_id         TEXT NOT NULL,       -- \"CVE-2016-1585\"\n"
+"  ecosystem       TEXT NOT NULL,       -- package type: deb | apk | rpm\n"
+"  namespace       TEXT NOT NULL,       -- release namespace: \"debian:bookworm\"\n"
+"  package         TEXT NOT NULL,       -- package name as the vendor keys it\n"
+"  name_kind       TEXT NOT NULL        -- whether package is a source or binary name\n"
+"    CHECK (name_kind IN ('source', 'binary')),\n"
+"  state           TEXT NOT NULL        -- fixed: versions before fixed_version are\n"
+"                                       -- affected; unfixed: all versions, fix pending;\n"
+"                                       -- wont-fix: all versions, vendor will not fix;\n"
+"                                       -- unknown: not yet assessed; not-affected: none\n"
+"    CHECK (state IN ('fixed', 'unfixed', 'wont-fix', 'unknown', 'not-affected')),\n"
+"  fixed_version   TEXT                 -- first fixed version (vendor syntax), or NULL\n"
+"    CHECK (state <> 'fixed' OR fixed_version IS NOT NULL),\n"
+"  severity        TEXT NOT NULL        -- normalized severity\n"
+"    CHECK (severity IN ('critical', 'high', 'medium', 'low', 'negligible', 'unknown')),\n"
+"  vendor_severity TEXT,                -- the vendor's word, verbatim: \"high**\"\n"
+"  vendor_status   TEXT,                -- the vendor's status word: \"resolved\"\n"
+"  note            TEXT                 -- vendor remark (\"ignored: ...\", \"end-of-life\")\n"
+");\n"
+"CREATE TABLE vuln (\n"
+"  id          INTEGER PRIMARY KEY,     -- insertion order\n"
+"  source_id   INTEGER NOT NULL REFERENCES source (id),\n"
+"  vuln_id     TEXT NOT NULL,           -- as in affected.vuln_id\n"
+"  description TEXT NOT NULL,           -- the source's text (first one given wins)\n"
+"  UNIQUE (source_id, vuln_id)\n"
+");\n";
+
+/* Created by finish(), after the rows (faster than maintaining it per insert). */
+static const char index_sql[] =
+"CREATE INDEX affected_package\n"
+"  ON affected (ecosystem, namespace, package, name_kind, vuln_id, source_id);\n";
+
+/* A source may give a (package, namespace, vuln) record once; the index covers it. */
+static const char dup_sql[] =
+"SELECT s.name, a.vuln_id, a.namespace, a.package FROM affected AS a\n"
+"  JOIN source AS s ON s.id = a.source_id\n"
+"  GROUP BY a.ecosystem, a.namespace, a.package, a.name_kind, a.vuln_id, a.source_id\n"
+"  HAVING count(*) > 1 LIMIT 1";
+
+enum {
+	ST_SOURCE,
+	ST_INPUT,
+	ST_NAMESPACE,
+	ST_AFFECTED,
+	ST_VULN,
+	ST_RECORDS,
+	ST_COUNT
+};
+
+static const char *const stmt_sql[ST_COUNT] = {
+	"INSERT INTO source (name, format, parser_version) VALUES (?1, ?2, ?3)",
+	"INSERT INTO source_input (source_id, path, sha256, bytes, upstream_time) "
+	    "VALUES (?1, ?2, ?3, ?4, ?5)",
+	"INSERT OR IGNORE INTO namespace (source_id, name) VALUES (?1, ?2)",
+	"INSERT INTO affected (source_id, vuln_id, ecosystem, namespace, package, "
+	    "name_kind, state, fixed_version, severity, vendor_severity, vendor_status, "
+	    "note) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
+	"INSERT OR IGNORE INTO vuln (source_id, vuln_id, description) VALUES (?1, ?2, ?3)",
+	"UPDATE source SET records = ?1 WHERE id = ?2",
+};
+
+static const char *const name_kinds[] = { "source", "binary", NULL };
+static const char *const states[] = {
+	"fixed", "unfixed", "wont-fix", "unknown", "not-affected", NULL
+};
+static const char *const severities[] = {
+	"critical", "high", "medium", "low", "negligible", "unknown", NULL
+};
+
+struct bundle_writer {
+	sqlite3 *db;
+	char *path;
+	sqlite3_stmt *st[ST_COUNT];
+	int failed;		/* a step failed: only free() remains */
+	int done;		/* finish() succeeded: keep the file */
+	int in_source;
+	int nsources;
+	sqlite3_int64 source_id;
+	char *source_name;
+	int64_t rows;		/* affected rows of the current source */
+	char *last_vuln;	/* last vuln_id whose description was stored */
+};
+
+/* Fails the writer with SQLite's message for what. */
+static int
+db_fail(struct ctx *c, struct bundle_writer *w, const char *what)
+{
+	int code = E_IO;
+
+	if (sqlite3_errcode(w->db) == SQLITE_NOMEM)
+		code = E_NOMEM;
+	w->failed = 1;
+	return ctx_err(c, code, "%s: %s: %s", w->path, what, sqlite3_errmsg(w->db));
+}
+
+static int
+db_exec(struct ctx *c, struct bundle_writer *w, const char *sql, const char *what)
+{
+	if (sqlite3_exec(w->db, sql, NULL, NULL, NULL) != SQLITE_OK)
+		return db_fail(c, w, what);
+	return 0;
+}
+
+/* Runs a bound statement that returns no rows, then resets it and its bindings. */
+static int
+db_step(struct ctx *c, struct bundle_writer *w, sqlite3_stmt *st, const char *what)
+{
+	int r = 0;
+
+	if (sqlite3_step(st) != SQLITE_DONE)
+		r = db_fail(c, w, what);	/* reads the message before reset */
+	sqlite3_reset(st);
+	sqlite3_clear_bindings(st);
+	return r;
+}
+
+/*
+ * Strings are bound SQLITE_STATIC: db_step() resets the statement before the
+ * caller's strings can go away, and SQLite has copied them into the row.
+ */
+static int
+bind_text(sqlite3_stmt *st, int i, const char *s)
+{
+	if (s == NULL)
+		return sqlite3_bind_null(st, i);
+	return sqlite3_bind_text(st, i, s, -1, SQLITE_STATIC);
+}
+
+static int
+in_list(const char *s, const char *const *list)
+{
+	size_t i;
+
+	for (i = 0; list[i] != NULL; i++)
+		if (strcmp(s, list[i]) == 0)
+			return 1;
+	return 0;
+}
+
+/* Refuses calls on a writer that failed, finished, or is in the wrong phase. */
+static int
+check_usable(struct ctx *c, struct bundle_writer *w, int want_source, const char *fn)
+{
+	if (w == NULL || w->db == NULL || w->done)
+		return ctx_err(c, E_INTERNAL, "%s: writer is closed", fn);
+	if (w->failed)
+		return ctx_err(c, E_INTERNAL, "%s: writer failed earlier", fn);
+	if (want_source && !w->in_source)
+		return ctx_err(c, E_INTERNAL, "%s: no source begun", fn);
+	if (!want_source && w->in_source)
+		return ctx_err(c, E_INTERNAL, "%s: source %s not ended", fn, w->source_name);
+	return 0;
+}
+
+/* "YYYY-MM-DDTHH:MM:SSZ" (UTC) of t; -1 when t is outside 1970..9999. */
+static int
+format_utc(int64_t t, char out[21])
+{
+	struct tm tm;
+	time_t tt;
+
+	if (t < 0 || t > WRITE_TIME_MAX)
+		return -1;
+	tt = (time_t)t;
+	if (gmtime_r(&tt, &tm) == NULL)
+		return -1;
+	if (strftime(out, 21, "%Y-%m-%dT%H:%M:%SZ", &tm) != 20)
+		return -1;
+	return 0;
+}
+
+int
+bundle_writer_new(struct ctx *c, const char *dbpath, struct bundle_writer **out)
+{
+	struct bundle_writer *w = NULL;
+	char pragmas[256];
+	int fd, i, r = E_INTERNAL;
+
+	*out = NULL;
+	/* O_EXCL: never reuse or clobber an existing file. */
+	if ((fd = open(dbpath, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644)) == -1)
+		return ctx_errno(c, E_IO, "%s", dbpath);
+	close(fd);
+	w = xcalloc(1, sizeof(*w));
+	w->path = xstrdup(dbpath);
+	if (sqlite3_open_v2(dbpath, &w->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX,
+	    NULL) != SQLITE_OK) {
+		if (w->db == NULL) {
+			r = ctx_err(c, E_NOMEM, "%s: sqlite: out of memory", dbpath);
+			goto out;
+		}
+		r = db_fail(c, w, "open");
+		goto out;
+	}
+	snprintf(pragmas, sizeof(pragmas),
+	    "PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF; "
+	    "PRAGMA locking_mode = EXCLUSIVE; PRAGMA encoding = 'UTF-8'; "
+	    "PRAGMA cache_size = -%d;", WRITE_CACHE_KIB);
+	if ((r = db_exec(c, w, pragmas, "pragmas")) != 0 ||
+	    (r = db_exec(c, w, "BEGIN", "begin")) != 0 ||
+	    (r = db_exec(c, w, schema_sql, "schema")) != 0)
+		goto out;
+	for (i = 0; i < ST_COUNT; i++) {
+		if (sqlite3_prepare_v3(w->db, stmt_sql[i], -1, SQLITE_PREPARE_PERSISTENT,
+		    &w->st[i], NULL) != SQLITE_OK) {
+			r = db_fail(c, w, "prepare");
+			goto out;
+		}
+	}
+	*out = w;
+	w = NULL;
+	r = 0;
+ out:
+	bundle_writer_free(w);
+	return r;
+}
+
+int
+bundle_writer_source_begin(struct ctx *c, struct bundle_writer *w, const char *name,
+    const char *format, const char *parser_version)
+{
+	sqlite3_stmt *st;
+	int rc, r;
+
+	if ((r = check_usable(c, w, 0, "source_begin")) != 0)
+		return r;
+	if (name == NULL || *name == '\0' || format == NULL || parser_version == NULL)
+		return ctx_err(c, E_INTERNAL, "source_begin: missing name, format or version");
+	st = w->st[ST_SOURCE];
+	bind_text(st, 1, name);
+	bind_text(st, 2, format);
+	bind_text(st, 3, parser_version);
+	if ((rc = sqlite3_step(st)) != SQLITE_DONE) {
+		if (rc == SQLITE_CONSTRAINT) {
+			w->failed = 1;
+			r = ctx_err(c, E_USAGE, "source %s given twice", name);
+		} else
+			r = db_fail(c, w, "source");
+		sqlite3_reset(st);
+		sqlite3_clear_bindings(st);
+		return r;
+	}
+	sqlite3_reset(st);
+	sqlite3_clear_bindings(st);
+	w->source_id = sqlite3_last_insert_rowid(w->db);
+	free(w->source_name);
+	w->source_name = xstrdup(name);
+	free(w->last_vuln);
+	w->last_vuln = NULL;
+	w->rows = 0;
+	w->in_source = 1;
+	w->nsources++;
+	return 0;
+}
+
+static int
+is_sha256_hex(const char *s)
+{
+	size_t i;
+
+	for (i = 0; i < 64; i++)
+		if (!((s[i] >= '0' && s[i] <= '9') || (s[i] >= 'a' && s[i] <= 'f')))
+			return 0;
+	return s[64] == '\0';
+}
+
+int
+bundle_writer_input(struct ctx *c, struct bundle_writer *w, const char *path,
+    const char *sha256_hex, uint64_t bytes, const char *upstream_time)
+{
+	sqlite3_stmt *st;
+	int r;
+
+	if ((r = check_usable(c, w, 1, "input")) != 0)
+		return r;
+	if (path == NULL || sha256_hex == NULL || !is_sha256_hex(sha256_hex))
+		return ctx_err(c, E_INTERNAL, "input: missing path or bad sha256");
+	if (bytes > (uint64_t)INT64_MAX)
+		return ctx_err(c, E_LIMIT, "%s: size out of range", path);
+	st = w->st[ST_INPUT];
+	sqlite3_bind_int64(st, 1, w->source_id);
+	bind_text(st, 2, path);
+	bind_text(st, 3, sha256_hex);
+	sqlite3_bind_int64(st, 4, (sqlite3_int64)bytes);
+	bind_text(st, 5, upstream_time);
+	return db_step(c, w, st, "source_input");
+}
+
+int
+bundle_writer_namespace(struct ctx *c, struct bundle_writer *w, const char *namespace)
+{
+	sqlite3_stmt *st;
+	int r;
+
+	if ((r = check_usable(c, w, 1, "namespace")) != 0)
+		return r;
+	if (namespace == NULL || *namespace == '\0')
+		return ctx_err(c, E_INTERNAL, "namespace: empty name");
+	st = w->st[ST_NAMESPACE];
+	sqlite3_bind_int64(st, 1, w->source_id);
+	bind_text(st, 2, namespace);
+	return db_step(c, w, st, "namespace");
+}
+
+/* Parser bugs, not input errors: parsers map vendor words to our vocabulary. */
+static int
+check_row(struct ctx *c, const struct bundle_affected *a)
+{
+	const char *missing = NULL;
+
+	if (a->vuln_id == NULL || *a->vuln_id == '\0')
+		missing = "vuln_id";
+	else if (a->ecosystem == NULL || *a->ecosystem == '\0')
+		missing = "ecosystem";
+	else if (a->namespace == NULL || *a->namespace == '\0')
+		missing = "namespace";
+	else if (a->package == NULL || *a->package == '\0')
+		missing = "package";
+	else if (a->name_kind == NULL)
+		missing = "name_kind";
+	else if (a->state == NULL)
+		missing = "state";
+	else if (a->severity == NULL)
+		missing = "severity";
+	if (missing != NULL)
+		return ctx_err(c, E_INTERNAL, "affected row: no %s", missing);
+	if (!in_list(a->name_kind, name_kinds))
+		return ctx_err(c, E_INTERNAL, "affected row: bad name_kind '%s'", a->name_kind);
+	if (!in_list(a->state, states))
+		return ctx_err(c, E_INTERNAL, "affected row: bad state '%s'", a->state);
+	if (!in_list(a->severity, severities))
+		return ctx_err(c, E_INTERNAL, "affected row: bad severity '%s'", a->severity);
+	if (strcmp(a->state, "fixed") == 0 && a->fixed_version == NULL)
+		return ctx_err(c, E_INTERNAL, "affected row: fixed without fixed_version");
+	return 0;
+}
+
+int
+bundle_writer_affected(struct ctx *c, struct bundle_writer *w,
+    const struct bundle_affected *a)
+{
+	sqlite3_stmt *st;
+	int r;
+
+	if ((r = check_usable(c, w, 1, "affected")) != 0)
+		return r;
+	if ((r = check_row(c, a)) != 0) {
+		ctx_prefix(c, "%s %s %s", a->package ? a->package : "?",
+		    a->vuln_id ? a->vuln_id : "?", a->namespace ? a->namespace : "?");
+		return r;
+	}
+	st = w->st[ST_AFFECTED];
+	sqlite3_bind_int64(st, 1, w->source_id);
+	bind_text(st, 2, a->vuln_id);
+	bind_text(st, 3, a->ecosystem);
+	bind_text(st, 4, a->namespace);
+	bind_text(st, 5, a->package);
+	bind_text(st, 6, a->name_kind);
+	bind_text(st, 7, a->state);
+	bind_text(st, 8, a->fixed_version);
+	bind_text(st, 9, a->severity);
+	bind_text(st, 10, a->vendor_severity);
+	bind_text(st, 11, a->vendor_status);
+	bind_text(st, 12, a->note);
+	if ((r = db_step(c, w, st, "affected")) != 0)
+		return r;
+	if (ckd_add(&w->rows, w->rows, 1))
+		return ctx_err(c, E_LIMIT, "source %s: too many records", w->source_name);
+	/* Rows of one vuln usually come together: skip the repeated insert. */
+	if (a->description == NULL ||
+	    (w->last_vuln != NULL && strcmp(w->last_vuln, a->vuln_id) == 0))
+		return 0;
+	st = w->st[ST_VULN];
+	sqlite3_bind_int64(st, 1, w->source_id);
+	bind_text(st, 2, a->vuln_id);
+	bind_text(st, 3, a->description);
+	if ((r = db_step(c, w, st, "vuln")) != 0)
+		return r;
+	free(w->last_vuln);
+	w->last_vuln = xstrdup(a->vuln_id);
+	return 0;
+}
+
+int
+bundle_writer_source_end(struct ctx *c, struct bundle_writer *w, int64_t records)
+{
+	sqlite3_stmt *st;
+	int r;
+
+	if ((r = check_usable(c, w, 1, "source_end")) != 0)
+		return r;
+	if (records <= 0 || w->rows == 0) {
+		w->failed = 1;
+		return ctx_err(c, E_FORMAT, "source %s yielded no records", w->source_name);
+	}
+	if (records != w->rows) {
+		w->failed = 1;
+		return ctx_err(c, E_INTERNAL, "source %s: parser counted %" PRId64 " records, "
+		    "writer got %" PRId64, w->source_name, records, w->rows);
+	}
+	st = w->st[ST_RECORDS];
+	sqlite3_bind_int64(st, 1, records);
+	sqlite3_bind_int64(st, 2, w->source_id);
+	if ((r = db_step(c, w, st, "source records")) != 0)
+		return r;
+	w->in_source = 0;
+	return 0;
+}
+
+static int
+put_meta(struct ctx *c, struct bundle_writer *w, sqlite3_stmt *st, const char *key,
+    const char *value)
+{
+	bind_text(st, 1, key);
+	bind_text(st, 2, value);
+	return db_step(c, w, st, "meta");
+}
+
+/* E_FORMAT naming the first record a source gave twice. */
+static int
+check_duplicates(struct ctx *c, struct bundle_writer *w)
+{
+	sqlite3_stmt *st = NULL;
+	int rc, r = E_INTERNAL;
+
+	if (sqlite3_prepare_v2(w->db, dup_sql, -1, &st, NULL) != SQLITE_OK) {
+		r = db_fail(c, w, "duplicate check");
+		goto out;
+	}
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		w->failed = 1;
+		r = ctx_err(c, E_FORMAT, "source %s: duplicate record: %s %s %s",
+		    (const char *)sqlite3_column_text(st, 0),
+		    (const char *)sqlite3_column_text(st, 1),
+		    (const char *)sqlite3_column_text(st, 2),
+		    (const char *)sqlite3_column_text(st, 3));
+		goto out;
+	}
+	if (rc != SQLITE_DONE) {
+		r = db_fail(c, w, "duplicate check");
+		goto out;
+	}
+	r = 0;
+ out:
+	sqlite3_finalize(st);
+	return r;
+}
+
+int
+bundle_writer_finish(struct ctx *c, struct bundle_writer *w, const struct bundle_meta *meta)
+{
+	sqlite3_stmt *st = NULL;
+	char serial[32], created[21], expires[21], format[16];
+	int fd, i, r;
+
+	if ((r = check_usable(c, w, 0, "finish")) != 0)
+		return r;
+	if (w->nsources == 0)
+		return ctx_err(c, E_USAGE, "bundle has no sources");
+	if (meta->format != BUNDLE_FORMAT)
+		return ctx_err(c, E_INTERNAL, "finish: format %d is not %d", meta->format,
+		    BUNDLE_FORMAT);
+	if (format_utc(meta->created, created) != 0 || format_utc(meta->expires, expires) != 0)
+		return ctx_err(c, E_USAGE, "bundle times out of range (1970 to 9999)");
+	snprintf(format, sizeof(format), "%d", meta->format);
+	snprintf(serial, sizeof(serial), "%" PRIu64, meta->serial);
+	if (sqlite3_prepare_v2(w->db, "INSERT INTO meta (key, value) VALUES (?1, ?2)", -1,
+	    &st, NULL) != SQLITE_OK) {
+		r = db_fail(c, w, "meta");
+		goto out;
+	}
+	if ((r = put_meta(c, w, st, "format_version", format)) != 0 ||
+	    (r = put_meta(c, w, st, "serial", serial)) != 0 ||
+	    (r = put_meta(c, w, st, "created", created)) != 0 ||
+	    (r = put_meta(c, w, st, "expires", expires)) != 0 ||
+	    (r = put_meta(c, w, st, "generator", "airlock-feed " PACKAGE_VERSION)) != 0)
+		goto out;
+	sqlite3_finalize(st);
+	st = NULL;
+	if ((r = db_exec(c, w, index_sql, "index")) != 0 ||
+	    (r = check_duplicates(c, w)) != 0 ||
+	    (r = db_exec(c, w, "COMMIT", "commit")) != 0)
+		goto out;
+	for (i = 0; i < ST_COUNT; i++) {
+		sqlite3_finalize(w->st[i]);
+		w->st[i] = NULL;
+	}
+	if ((r = db_exec(c, w, "VACUUM", "vacuum")) != 0)
+		goto out;
+	if (sqlite3_close(w->db) != SQLITE_OK) {
+		r = db_fail(c, w, "close");
+		goto out;
+	}
+	w->db = NULL;
+	if ((fd = open(w->path, O_RDONLY | O_CLOEXEC)) == -1) {
+		w->failed = 1;
+		r = ctx_errno(c, E_IO, "%s", w->path);
+		goto out;
+	}
+	if (fsync(fd) != 0) {
+		w->failed = 1;
+		r = ctx_errno(c, E_IO, "%s: fsync", w->path);
+		close(fd);
+		goto out;
+	}
+	close(fd);
+	w->done = 1;
+	r = 0;
+ out:
+	sqlite3_finalize(st);
+	return r;
+}
+
+void
+bundle_writer_free(struct bundle_writer *w)
+{
+	int i;
+
+	if (w == NULL)
+		return;
+	for (i = 0; i < ST_COUNT; i++)
+		sqlite3_finalize(w->st[i]);
+	if (w->db != NULL)
+		sqlite3_close(w->db);
+	if (!w->done)
+		unlink(w->path);
+	free(w->path);
+	free(w->source_name);
+	free(w->last_vuln);
+	free(w);
+}

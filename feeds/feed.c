@@ -1,2 +1,28 @@
-/* placeholder: to be written */
+/*
+ * feed.c - the table of feed sources: one line per feeds/<name>.c.
+ */
 #include "config.h"
+
+#include <stddef.h>
+#include <string.h>
+
+#include "feeds/feed.h"
+
+/* NULL-terminated, in the order `airlock-feed sources` lists them. */
+const struct feed_source *const feed_sources[] = {
+	&feed_debian,
+	NULL
+};
+
+const struct feed_source *
+feed_find(const char *name)
+{
+	size_t i;
+
+	if (name == NULL)
+		return NULL;
+	for (i = 0; feed_sources[i] != NULL; i++)
+		if (strcmp(feed_sources[i]->name, name) == 0)
+			return feed_sources[i];
+	return NULL;
+}

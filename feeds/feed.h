@@ -8,6 +8,7 @@
 #ifndef AIRLOCK_FEED_H
 #define AIRLOCK_FEED_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 struct ctx;
@@ -25,10 +26,19 @@ struct feed_source {
 	    struct bundle_writer *w, int64_t *records);
 };
 
+/* Every source, NULL-terminated. feed_find() returns NULL for an unknown name. */
 extern const struct feed_source *const feed_sources[];
 const struct feed_source *feed_find(const char *name);
 
 /* Per-source exports (one line each). */
 extern const struct feed_source feed_debian;
+
+/*
+ * The Debian tracker parser over bytes in memory (for fuzzers and tests): the
+ * same streaming parser the file variant feeds, without recording an input.
+ * w may be NULL: rows are then checked and counted but written nowhere.
+ */
+int feed_debian_parse_buf(struct ctx *c, const uint8_t *buf, size_t len,
+    struct bundle_writer *w, int64_t *records);
 
 #endif

@@ -8,12 +8,13 @@
 #include "feedcmd/feedcmd.h"
 
 static const struct cmd commands[] = {
-	{ "keygen", feedcmd_keygen, "keygen [-f] -W -p KEY.pub -s KEY.sec",
+	{ "keygen", feedcmd_keygen, "keygen [-f] [-W | --passphrase-fd N] -p KEY.pub -s KEY.sec",
 	  "create an Ed25519 key pair in minisign's format" },
 	{ "build", feedcmd_build,
-	  "build -s KEY.sec -o NAME.db.zst [--serial N] [--expires-in DAYS] SOURCE:FILE ...",
+	  "build -s KEY.sec -o NAME.db.zst [--serial N] [--expires-in DAYS] "
+	  "[--passphrase-fd N] [-q] SOURCE[@ARG]:FILE ...",
 	  "parse feeds into a signed bundle" },
-	{ "sign", feedcmd_sign, "sign -s KEY.sec [--serial N] [--expires-in DAYS] NAME.db.zst",
+	{ "sign", feedcmd_sign, "sign -s KEY.sec [--expires-in DAYS] [--passphrase-fd N] NAME.db.zst",
 	  "(re)sign an existing bundle" },
 	{ "info", feedcmd_info, "info NAME.db.zst", "print a bundle's metadata and manifest" },
 	{ "sources", feedcmd_sources, "sources", "list the feed sources and their formats" },

@@ -12,9 +12,9 @@ scanner=$top_builddir/airlock
 builder=$top_builddir/airlock-feed
 
 # symbols the scanner must neither define nor reference
-forbidden='crypto_sign_detached|crypto_sign_keypair|crypto_sign_seed_keypair|crypto_pwhash|bundle_sign|bundle_keygen|bundle_seckey_|bundle_writer_|feed_[a-z_]+|xmlReader|xmlTextReader|socket|connect|getaddrinfo'
+forbidden='bundle_open_unverified|crypto_sign_detached|crypto_sign_keypair|crypto_sign_seed_keypair|crypto_pwhash|bundle_sign[a-z_]*|bundle_keygen[a-z_]*|bundle_meta_defaults|bundle_seckey_|bundle_writer_|feed_[a-z_]+|xmlReader|xmlTextReader|socket|connect|getaddrinfo'
 
-syms() { "$NM" "$1" 2>/dev/null | awk '{print $NF}' | sed 's/@.*//' | sort -u; }
+syms() { "$NM" -g "$1" 2>/dev/null | awk '{print $NF}' | sed 's/@.*//' | sort -u; }
 
 bad=$(syms "$scanner" | grep -Ex "$forbidden" || true)
 if [ -n "$bad" ]; then

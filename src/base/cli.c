@@ -65,8 +65,10 @@ cli_main(const char *prog, const struct cmd *cmds, int argc, char **argv)
 		return r;
 	if (c.err[0] == '\0')
 		snprintf(c.err, sizeof(c.err), "failed (%s)", ctx_code_name(r));
-	fprintf(stderr, "%s: %s\n", prog, c.err);
+	/* one line, always; usage errors point at the command's help */
 	if (r == E_USAGE)
-		fprintf(stderr, "usage: %s %s\n", prog, k->usage);
+		fprintf(stderr, "%s: %s (see %s %s -h)\n", prog, c.err, prog, k->name);
+	else
+		fprintf(stderr, "%s: %s\n", prog, c.err);
 	return 2;
 }

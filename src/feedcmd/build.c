@@ -47,6 +47,20 @@ split_input(struct ctx *c, char *spec, char **name, char **arg, char **path)
 	return 0;
 }
 
+/* The source an already validated "name[@arg]:path" argument names. */
+static const struct feed_source *
+input_source(const char *spec)
+{
+	char name[64];
+	size_t n = strcspn(spec, "@:");
+
+	if (n >= sizeof(name))
+		return NULL;
+	memcpy(name, spec, n);
+	name[n] = '\0';
+	return feed_find(name);
+}
+
 static int
 parse_u64(const char *s, uint64_t *v)
 {
@@ -102,8 +116,10 @@ feedcmd_build(struct ctx *c, int argc, char **argv)
 				return ctx_err(c, E_USAGE, "build: --serial: not a positive integer");
 			break;
 		case 'E':
-			if (parse_u64(optarg, &days) != 0 || days == 0 || days > 3660)
-				return ctx_err(c, E_USAGE, "build: --expires-in: 1 to 3660 days");
+			if (parse_u64(optarg, &days) != 0 || days == 0 ||
+			    days > BUNDLE_EXPIRES_DAYS_MAX)
+				return ctx_err(c, E_USAGE, "build: --expires-in: 1 to %d days",
+				    BUNDLE_EXPIRES_DAYS_MAX);
 			break;
 		default:
 			return ctx_err(c, E_USAGE, "build: unknown option '%s'", argv[optind - 1]);
@@ -146,22 +162,39 @@ feedcmd_build(struct ctx *c, int argc, char **argv)
 	unlink(dbpath.s);
 	if ((r = bundle_writer_new(c, dbpath.s, &w)) != 0)
 		goto out;
+	/* one source at a time, in order of first mention, each with all its files */
 	for (i = optind; i < argc; i++) {
-		char *copy = xstrdup(argv[i]), *name, *arg, *path;
-		const struct feed_source *src;
+		const struct feed_source *src = input_source(argv[i]);
 		int64_t records = 0;
+		int j;
 
-		split_input(c, copy, &name, &arg, &path);
-		src = feed_find(name);
-		r = bundle_writer_source_begin(c, w, src->name, src->format, src->parser_version);
-		if (r == 0)
-			r = src->parse(c, path, arg, w, &records);
-		if (r == 0)
-			r = bundle_writer_source_end(c, w, records);
-		if (r != 0)
-			ctx_prefix(c, "%s:%s", name, path);
-		free(copy);
-		if (r != 0)
+		for (j = optind; j < i; j++)
+			if (input_source(argv[j]) == src)
+				break;
+		if (j < i)
+			continue;	/* done with the first mention */
+		if ((r = bundle_writer_source_begin(c, w, src->name, src->format,
+		    src->parser_version)) != 0)
+			goto out;
+		for (j = i; j < argc; j++) {
+			char *copy, *name, *arg, *path;
+			int64_t n = 0;
+
+			if (input_source(argv[j]) != src)
+				continue;
+			copy = xstrdup(argv[j]);
+			split_input(c, copy, &name, &arg, &path);
+			r = src->parse(c, path, arg, w, &n);
+			if (r == 0 && n == 0)	/* fail closed: an empty input is a broken input */
+				r = ctx_err(c, E_FORMAT, "yielded no records");
+			if (r != 0)
+				ctx_prefix(c, "%s:%s", name, path);
+			free(copy);
+			if (r != 0)
+				goto out;
+			records += n;
+		}
+		if ((r = bundle_writer_source_end(c, w, records)) != 0)
 			goto out;
 	}
 	if ((r = bundle_writer_finish(c, w, &meta)) != 0)

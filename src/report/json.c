@@ -77,8 +77,7 @@ jw_str(struct jw *w, const char *k, const char *v)
 {
 	if (k)
 		jw_key(w, k);
-	else
-		jw_sep(w);
+	jw_sep(w);	/* after a key: only clears after_key */
 	sb_add_json_str(w->out, v);
 }
 
@@ -87,8 +86,7 @@ jw_int(struct jw *w, const char *k, int64_t v)
 {
 	if (k)
 		jw_key(w, k);
-	else
-		jw_sep(w);
+	jw_sep(w);	/* after a key: only clears after_key */
 	sb_addf(w->out, "%" PRId64, v);
 }
 

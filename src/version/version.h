@@ -1,9 +1,13 @@
 /*
  * version.h - version ordering exactly as each package manager orders them.
  *
- * version_cmp() sets *res to <0, 0 or >0 and returns 0, or returns E_FORMAT
+ * version_cmp() sets *res to -1, 0 or 1 and returns 0, or returns E_FORMAT
  * when a version is not valid for its ecosystem (then the package is "not
- * assessed", never guessed). Nothing is allocated.
+ * assessed", never guessed), E_LIMIT when a version is longer than the
+ * ecosystem's limit, E_UNSUPPORTED for an ecosystem not implemented yet.
+ * *res is 0 on failure. Nothing is allocated; no context is needed because
+ * nothing can fail except the inputs (callers name the package and version
+ * in their own message; version_deb_check() gives the reason).
  */
 #ifndef AIRLOCK_VERSION_H
 #define AIRLOCK_VERSION_H
@@ -18,8 +22,27 @@ enum version_eco {
 int version_eco_from_name(const char *name);
 int version_cmp(enum version_eco eco, const char *a, const char *b, int *res);
 
-/* dpkg's ordering (dpkg --compare-versions), as in lib/dpkg/version.c semantics. */
+/*
+ * dpkg's ordering (dpkg --compare-versions), as in lib/dpkg/version.c semantics.
+ *
+ * A version dpkg rejects with an error ("1:", "a:1", "1.0-", "-1:2", "1 0",
+ * epoch > INT_MAX, ...) is E_FORMAT; one dpkg only warns about ("a1", "1_0")
+ * is valid and ordered as dpkg orders it. Differences from the dpkg CLI, on
+ * purpose: "" and "<unknown>", which dpkg --compare-versions treats as "no
+ * version" (lower than any version), are E_FORMAT; a version longer than
+ * VERSION_DEB_MAX_LEN bytes (blanks included) is E_LIMIT and no byte past the
+ * limit is read. Bytes >= 0x80 order as dpkg on amd64 orders them (signed char).
+ */
+#define VERSION_DEB_MAX_LEN 256
+
 int version_deb_cmp(const char *a, const char *b, int *res);
+/* 1 when version_deb_cmp() accepts v, else 0. */
 int version_deb_valid(const char *v);
+/*
+ * 0, E_FORMAT or E_LIMIT as version_deb_cmp() would for v. *why (when not
+ * NULL) gets a static lowercase reason: dpkg's words for an error, or for a
+ * version that is valid but that dpkg warns about; NULL for a clean version.
+ */
+int version_deb_check(const char *v, const char **why);
 
 #endif

@@ -49,15 +49,16 @@ expected_findings() {
 	tsv=$1 codename=$2
 	# shellcheck disable=SC2086
 	jq -r --arg rel "$codename" 'to_entries[] | .key as $src | .value | to_entries[] |
-		.key as $cve | (.value.releases[$rel] // empty) |
-		[$src, $cve, .status, (.fixed_version // ""), (.nodsa_reason // "")] | @tsv' $TRACKER |
-	while IFS='	' read -r src cve status fixed reason; do
-		awk -F'\t' -v s="$src" '$2 == s {print $1 "\t" $4}' "$tsv" |
-		while IFS='	' read -r pkg srcver; do
+		.key as $cve | (.value.releases | objects | .[$rel] // empty) |
+		[$src, $cve, .status, (.fixed_version // ""), (.nodsa_reason // "")] | join("|")' $TRACKER |
+	while IFS='|' read -r src cve status fixed reason; do
+		awk -F'\t' -v s="$src" '$2 == s {print $1 "|" $4}' "$tsv" |
+		while IFS='|' read -r pkg srcver; do
 			case $status in
 			resolved)
-				[ "$fixed" != 0 ] && dpkg --compare-versions "$srcver" lt "$fixed" &&
-					printf '%s\t%s\tfixed\t%s\n' "$cve" "$pkg" "$fixed" ;;
+				if [ "$fixed" != 0 ] && dpkg --compare-versions "$srcver" lt "$fixed"; then
+					printf '%s\t%s\tfixed\t%s\n' "$cve" "$pkg" "$fixed"
+				fi ;;
 			open)
 				if [ "$reason" = ignored ]; then st=wont-fix; else st=unfixed; fi
 				printf '%s\t%s\t%s\t\n' "$cve" "$pkg" "$st" ;;

@@ -1,0 +1,77 @@
+/*
+ * bundle_private.h - internals shared by the files of bundles/ (and their tests).
+ *
+ * Not an interface for the rest of the tree: commands use bundle.h and sign.h.
+ * query.c reaches the database through struct bundle.
+ */
+#ifndef AIRLOCK_BUNDLE_PRIVATE_H
+#define AIRLOCK_BUNDLE_PRIVATE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include <sqlite3.h>
+
+#include "bundles/bundle.h"
+
+/* minisign's binary layouts (all sizes exact; see doc/airlock-bundle.5). */
+#define BUNDLE_ALG_LEN		2
+#define BUNDLE_KEYNUM_LEN	8
+#define BUNDLE_PK_LEN		32
+#define BUNDLE_SK_LEN		64
+#define BUNDLE_SIG_LEN		64
+#define BUNDLE_PUBKEY_BIN	(BUNDLE_ALG_LEN + BUNDLE_KEYNUM_LEN + BUNDLE_PK_LEN)	/* 42 */
+#define BUNDLE_SIGSTRUCT_BIN	(BUNDLE_ALG_LEN + BUNDLE_KEYNUM_LEN + BUNDLE_SIG_LEN)	/* 74 */
+#define BUNDLE_PREHASH_LEN	64	/* BLAKE2b-512 of the signed file */
+
+#define BUNDLE_COMMENT_PREFIX	"untrusted comment: "
+#define BUNDLE_TRUSTED_PREFIX	"trusted comment: "
+#define BUNDLE_UNTRUSTED_MAX	1024	/* untrusted comment line, as minisign */
+
+/*
+ * An open bundle: the verified metadata and the read-only in-memory database.
+ * image is the decompressed database the connection reads (owned here, freed
+ * by bundle_close() after the connection; not sqlite3_malloc'd because SQLite's
+ * allocator refuses blocks of 2 GiB and more, below BUNDLE_DB_MAX).
+ */
+struct bundle {
+	sqlite3 *db;
+	struct bundle_meta meta;
+	uint8_t *image;
+	size_t image_len;
+};
+
+/* keys.c */
+
+/* Strict base64 (original alphabet, padded, no whitespace): 0 when b64 decodes
+ * to exactly outlen bytes, -1 otherwise (out is then unspecified). */
+int bundle_b64_decode(const char *b64, size_t len, uint8_t *out, size_t outlen);
+/* 1 when s[0..len) is valid UTF-8 without control characters (tab allowed). */
+int bundle_utf8_printable(const char *s, size_t len);
+uint64_t bundle_le64(const uint8_t p[8]);
+
+/* open.c */
+
+/*
+ * bundle_open() with the decompressed-size cap as a parameter (tests use a
+ * small one).
+ */
+int bundle_open_capped(struct ctx *c, const char *path, const struct bundle_pubkey *keys,
+    size_t nkeys, int64_t now, size_t db_max, struct bundle **out);
+
+/*
+ * The decompress-and-open step of bundle_open_capped(), for callers that have
+ * already verified zst (bundle_open) or that build bundles (airlock-feed's
+ * bundle_open_unverified in unverified.c, which the scanner never links).
+ * bundle_db_read_meta() fills b->meta from the database's meta table.
+ */
+int bundle_db_load(struct ctx *c, const uint8_t *zst, size_t len, size_t db_max,
+    struct bundle **out);
+int bundle_db_read_meta(struct ctx *c, struct bundle *b);
+
+/* unverified.c (libfeed only): opens a bundle's database WITHOUT checking any
+ * signature, for the connected side re-signing its own output. */
+int bundle_open_unverified(struct ctx *c, const uint8_t *zst, size_t len,
+    struct bundle **out);
+
+#endif
