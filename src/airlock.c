@@ -10,7 +10,7 @@
 
 static const struct cmd commands[] = {
 	{ "scan", cmd_scan,
-	  "scan --bundle NAME.db.zst (-p KEY.pub | --keys DIR) [-f table|json] [-o FILE] IMAGE.tar",
+	  "scan --bundle NAME.db.zst (-p KEY.pub | --keys DIR) [-f FORMAT [-o FILE]]... IMAGE.tar",
 	  "scan an image tarball against a verified bundle" },
 	{ "packages", cmd_packages, "packages [-f table|json] [-o FILE] IMAGE.tar",
 	  "print an image's OS and installed packages" },

@@ -23,9 +23,17 @@
 #include "pkgdb/pkgdb.h"
 #include "report/report.h"
 
+#define SCAN_OUTPUTS_MAX 16	/* -f/-o pairs in one run */
+
 struct sources {
 	struct report_source *v;
 	size_t n;
+};
+
+/* One requested report: a format and where it goes (NULL: standard output). */
+struct output {
+	const char *format;
+	const char *path;
 };
 
 static int
@@ -68,8 +76,10 @@ cmd_scan(struct ctx *c, int argc, char **argv)
 		{ "output", required_argument, NULL, 'o' },
 		{ NULL, 0, NULL, 0 },
 	};
-	const char *bundle_path = NULL, *pubkey = NULL, *keydir = NULL, *format = "table",
-	    *output = NULL;
+	const char *bundle_path = NULL, *pubkey = NULL, *keydir = NULL;
+	struct output outs[SCAN_OUTPUTS_MAX];
+	size_t nouts = 0, i;
+	int pending_format = 0;	/* the last -f still waits for its -o */
 	struct bundle_pubkey *keys = NULL;
 	size_t nkeys = 0;
 	struct bundle *b = NULL;
@@ -90,8 +100,27 @@ cmd_scan(struct ctx *c, int argc, char **argv)
 		case 'b': bundle_path = optarg; break;
 		case 'p': pubkey = optarg; break;
 		case 'k': keydir = optarg; break;
-		case 'f': format = optarg; break;
-		case 'o': output = optarg; break;
+		case 'f':
+			/* -f FORMAT [-o FILE]: each -f starts a new report */
+			if (nouts == SCAN_OUTPUTS_MAX)
+				return ctx_err(c, E_LIMIT, "scan: more than %d reports "
+				    "(SCAN_OUTPUTS_MAX)", SCAN_OUTPUTS_MAX);
+			outs[nouts].format = optarg;
+			outs[nouts++].path = NULL;
+			pending_format = 1;
+			break;
+		case 'o':
+			if (!pending_format) {
+				/* -o without its own -f: the default table */
+				if (nouts == SCAN_OUTPUTS_MAX)
+					return ctx_err(c, E_LIMIT, "scan: more than %d reports "
+					    "(SCAN_OUTPUTS_MAX)", SCAN_OUTPUTS_MAX);
+				outs[nouts].format = "table";
+				outs[nouts++].path = NULL;
+			}
+			outs[nouts - 1].path = optarg;
+			pending_format = 0;
+			break;
 		default:
 			return ctx_err(c, E_USAGE, "scan: unknown option '%s'", argv[optind - 1]);
 		}
@@ -100,8 +129,21 @@ cmd_scan(struct ctx *c, int argc, char **argv)
 		return ctx_err(c, E_USAGE, "scan: exactly one image tarball expected");
 	if (bundle_path == NULL)
 		return ctx_err(c, E_USAGE, "scan: --bundle is required");
-	if (strcmp(format, "table") != 0 && strcmp(format, "json") != 0)
-		return ctx_err(c, E_USAGE, "scan: unknown format '%s' (table, json)", format);
+	if (nouts == 0) {
+		outs[0].format = "table";
+		outs[nouts++].path = NULL;
+	}
+	for (i = 0; i < nouts; i++) {
+		size_t j;
+
+		if ((r = report_check_format(c, outs[i].format)) != 0)
+			return r;
+		for (j = 0; j < i; j++)
+			if ((outs[i].path == NULL) == (outs[j].path == NULL) &&
+			    (outs[i].path == NULL || strcmp(outs[i].path, outs[j].path) == 0))
+				return ctx_err(c, E_USAGE, "scan: two reports to %s",
+				    outs[i].path ? outs[i].path : "standard output");
+	}
 
 	/* trust first: nothing of the bundle or the image is parsed before this */
 	if ((r = bundle_keys_load(c, pubkey, keydir, &keys, &nkeys)) != 0)
@@ -130,11 +172,15 @@ cmd_scan(struct ctx *c, int argc, char **argv)
 	rep.nsources = ss.n;
 	rep.match = &m;
 	rep.now = (int64_t)time(NULL);
-	rep.color = output == NULL && isatty(STDOUT_FILENO) && getenv("NO_COLOR") == NULL;
-	if ((r = report_render(c, format, &rep, &out)) != 0)
-		goto out;
-	if ((r = output_write(c, output, sb_str(&out), out.len)) != 0)
-		goto out;
+	for (i = 0; i < nouts; i++) {
+		rep.color = outs[i].path == NULL && isatty(STDOUT_FILENO) &&
+		    getenv("NO_COLOR") == NULL;
+		sb_reset(&out);
+		if ((r = report_render(c, outs[i].format, &rep, &out)) != 0)
+			goto out;
+		if ((r = output_write(c, outs[i].path, sb_str(&out), out.len)) != 0)
+			goto out;
+	}
 	switch (report_verdict(&rep)) {
 	case REPORT_PASS: r = 0; break;
 	case REPORT_FAIL: r = 1; break;

@@ -41,6 +41,23 @@ report_verdict_name(enum report_verdict v)
 }
 
 int
+report_check_format(struct ctx *c, const char *name)
+{
+	struct sb names = SB_INIT;
+	size_t i;
+	int r;
+
+	for (i = 0; i < sizeof(formats) / sizeof(formats[0]); i++) {
+		if (strcmp(formats[i].name, name) == 0)
+			return 0;
+		sb_addf(&names, "%s%s", i ? ", " : "", formats[i].name);
+	}
+	r = ctx_err(c, E_USAGE, "unknown format '%s' (%s)", name, sb_str(&names));
+	sb_free(&names);
+	return r;
+}
+
+int
 report_render(struct ctx *c, const char *format, const struct report *r, struct sb *out)
 {
 	size_t i;
@@ -54,7 +71,7 @@ report_render(struct ctx *c, const char *format, const struct report *r, struct 
 			formats[i].packages(r, out);
 		return 0;
 	}
-	return ctx_err(c, E_USAGE, "unknown format '%s' (table, json)", format);
+	return report_check_format(c, format);
 }
 
 void

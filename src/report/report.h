@@ -55,6 +55,9 @@ enum report_verdict {
 enum report_verdict report_verdict(const struct report *r);
 const char *report_verdict_name(enum report_verdict v);
 
+/* 0 when format names a renderer, else E_USAGE listing the known ones. */
+int report_check_format(struct ctx *c, const char *format);
+
 /* Renders format ("table", "json") of an inventory (match NULL) or a scan. */
 int report_render(struct ctx *c, const char *format, const struct report *r, struct sb *out);
 
