@@ -133,8 +133,12 @@ typedef int (*bundle_source_fn)(struct ctx *c, const struct bundle_source_info *
 int bundle_query_package(struct ctx *c, struct bundle *b, const char *ecosystem,
     const char *namespace, const char *package, const char *name_kind,
     bundle_affected_fn fn, void *arg);
-/* Whether any source covers namespace (e.g. "debian:bookworm"): *yes 1 or 0. */
-int bundle_has_namespace(struct ctx *c, struct bundle *b, const char *namespace, int *yes);
+/* How the bundle covers namespace (e.g. "debian:bookworm"): *cov is
+ * BUNDLE_NS_NONE (no source), BUNDLE_NS_FIXES_ONLY (only sources that list fixes,
+ * so an absent package is not known safe) or BUNDLE_NS_COMPLETE (some source
+ * lists every known vulnerability). */
+enum { BUNDLE_NS_NONE = 0, BUNDLE_NS_FIXES_ONLY = 1, BUNDLE_NS_COMPLETE = 2 };
+int bundle_has_namespace(struct ctx *c, struct bundle *b, const char *namespace, int *cov);
 int bundle_sources(struct ctx *c, struct bundle *b, bundle_source_fn fn, void *arg);
 
 #endif

@@ -28,7 +28,8 @@ static const char package_sql[] =
 " ORDER BY a.vuln_id, s.name, a.id";
 
 static const char namespace_sql[] =
-"SELECT EXISTS (SELECT 1 FROM namespace WHERE name = ?1)";
+"SELECT coalesce(max(CASE coverage WHEN 'complete' THEN 2 ELSE 1 END), 0)\n"
+"  FROM namespace WHERE name = ?1";
 
 static const char sources_sql[] =
 "SELECT name, format, parser_version, records FROM source ORDER BY id";
@@ -156,7 +157,11 @@ bundle_has_namespace(struct ctx *c, struct bundle *b, const char *namespace, int
 		r = q_err(c, b, "namespace");
 		goto out;
 	}
-	*yes = sqlite3_column_int(st, 0) != 0;
+	switch (sqlite3_column_int(st, 0)) {
+	case 2: *yes = BUNDLE_NS_COMPLETE; break;
+	case 1: *yes = BUNDLE_NS_FIXES_ONLY; break;
+	default: *yes = BUNDLE_NS_NONE; break;
+	}
 	r = 0;
  out:
 	sqlite3_finalize(st);

@@ -68,6 +68,11 @@ static const char schema_sql[] =
 "  source_id INTEGER NOT NULL REFERENCES source (id),\n"
 "  name      TEXT NOT NULL,             -- a release namespace the source covers, even\n"
 "                                       -- without rows in it: \"debian:bookworm\"\n"
+"  coverage  TEXT NOT NULL DEFAULT 'complete' -- complete: every known vulnerability of\n"
+"                                       -- the release is listed (absent = none known);\n"
+"                                       -- fixes-only: only fixed ones are (Alpine secdb),\n"
+"                                       -- so absent never means safe\n"
+"    CHECK (coverage IN ('complete', 'fixes-only')),\n"
 "  UNIQUE (source_id, name)\n"
 ");\n"
 "CREATE TABLE affected (\n"
@@ -126,7 +131,7 @@ static const char *const stmt_sql[ST_COUNT] = {
 	"INSERT INTO source (name, format, parser_version) VALUES (?1, ?2, ?3)",
 	"INSERT INTO source_input (source_id, path, sha256, bytes, upstream_time) "
 	    "VALUES (?1, ?2, ?3, ?4, ?5)",
-	"INSERT OR IGNORE INTO namespace (source_id, name) VALUES (?1, ?2)",
+	"INSERT OR IGNORE INTO namespace (source_id, name, coverage) VALUES (?1, ?2, ?3)",
 	"INSERT INTO affected (source_id, vuln_id, ecosystem, namespace, package, "
 	    "name_kind, state, fixed_version, severity, vendor_severity, vendor_status, "
 	    "note) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
@@ -364,6 +369,13 @@ bundle_writer_input(struct ctx *c, struct bundle_writer *w, const char *path,
 int
 bundle_writer_namespace(struct ctx *c, struct bundle_writer *w, const char *namespace)
 {
+	return bundle_writer_namespace_coverage(c, w, namespace, "complete");
+}
+
+int
+bundle_writer_namespace_coverage(struct ctx *c, struct bundle_writer *w,
+    const char *namespace, const char *coverage)
+{
 	sqlite3_stmt *st;
 	int r;
 
@@ -371,9 +383,13 @@ bundle_writer_namespace(struct ctx *c, struct bundle_writer *w, const char *name
 		return r;
 	if (namespace == NULL || *namespace == '\0')
 		return ctx_err(c, E_INTERNAL, "namespace: empty name");
+	if (coverage == NULL ||
+	    (strcmp(coverage, "complete") != 0 && strcmp(coverage, "fixes-only") != 0))
+		return ctx_err(c, E_INTERNAL, "namespace: bad coverage");
 	st = w->st[ST_NAMESPACE];
 	sqlite3_bind_int64(st, 1, w->source_id);
 	bind_text(st, 2, namespace);
+	bind_text(st, 3, coverage);
 	return db_step(c, w, st, "namespace");
 }
 

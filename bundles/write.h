@@ -26,6 +26,10 @@ int bundle_writer_input(struct ctx *c, struct bundle_writer *w, const char *path
     const char *sha256_hex, uint64_t bytes, const char *upstream_time);
 /* Declares that the current source covers namespace (even with no rows in it). */
 int bundle_writer_namespace(struct ctx *c, struct bundle_writer *w, const char *namespace);
+/* The same, saying how complete the source is for it: "complete" (every known
+ * vulnerability is listed) or "fixes-only" (only fixed ones, e.g. Alpine secdb). */
+int bundle_writer_namespace_coverage(struct ctx *c, struct bundle_writer *w,
+    const char *namespace, const char *coverage);
 /* row->source is ignored: rows belong to the current source. */
 int bundle_writer_affected(struct ctx *c, struct bundle_writer *w,
     const struct bundle_affected *row);

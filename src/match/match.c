@@ -153,9 +153,49 @@ cmp_findings(const void *va, const void *vb)
 	return strcmp(a->installed_version, b->installed_version);
 }
 
+/*
+ * How an operating system's packages are matched: one row per distribution.
+ * release() appends the release part of the namespace (after prefix) from
+ * os-release, or returns why it cannot.
+ */
+struct os_rule {
+	const char *os_id;		/* os-release ID */
+	const char *ecosystem;		/* the packages this rule judges */
+	const char *prefix;		/* namespace prefix: "debian:" */
+	const char *name_kind;		/* "source": by source name and version */
+	int (*release)(const struct osinfo *os, struct sb *ns, const char **why);
+};
+
+/* The release codename: "bookworm". */
+static int
+release_codename(const struct osinfo *os, struct sb *ns, const char **why)
+{
+	if (os->codename == NULL) {
+		*why = "release without a codename in os-release";
+		return -1;
+	}
+	sb_adds(ns, os->codename);
+	return 0;
+}
+
+static const struct os_rule os_rules[] = {
+	{ "debian", "deb", "debian:", "source", release_codename },
+};
+
+static const struct os_rule *
+os_rule_find(const struct osinfo *os)
+{
+	size_t i;
+
+	for (i = 0; os->id && i < sizeof(os_rules) / sizeof(os_rules[0]); i++)
+		if (strcmp(os->id, os_rules[i].os_id) == 0)
+			return &os_rules[i];
+	return NULL;
+}
+
 /* The bundle namespace for an OS, or NULL (with *why) when no rule knows it. */
 static char *
-os_namespace(const struct osinfo *os, const char **why)
+os_namespace(const struct os_rule *rule, const struct osinfo *os, const char **why)
 {
 	struct sb ns = SB_INIT;
 
@@ -164,22 +204,23 @@ os_namespace(const struct osinfo *os, const char **why)
 		*why = "operating system not identified (no os-release)";
 		return NULL;
 	}
-	if (strcmp(os->id, "debian") == 0) {
-		if (os->codename == NULL) {
-			*why = "Debian release without a codename in os-release";
-			return NULL;
-		}
-		sb_addf(&ns, "debian:%s", os->codename);
-		return sb_steal(&ns);
+	if (rule == NULL) {
+		*why = "no matching rules for this operating system";
+		return NULL;
 	}
-	*why = "no matching rules for this operating system yet";
-	return NULL;
+	sb_adds(&ns, rule->prefix);
+	if (rule->release(os, &ns, why) != 0) {
+		sb_free(&ns);
+		return NULL;
+	}
+	return sb_steal(&ns);
 }
 
 int
 match_run(struct ctx *c, struct bundle *b, const struct osinfo *os,
     const struct pkglist *pkgs, struct match_result *out)
 {
+	const struct os_rule *rule = os_rule_find(os);
 	struct match_state st;
 	const char *why;
 	struct sb msg = SB_INIT;
@@ -190,14 +231,16 @@ match_run(struct ctx *c, struct bundle *b, const struct osinfo *os,
 	memset(&st, 0, sizeof(st));
 	st.res = out;
 	out->npackages = pkgs->n;
-	out->namespace = os_namespace(os, &why);
+	out->namespace = os_namespace(rule, os, &why);
 	if (out->namespace == NULL) {
 		add_not_assessed(&st, "os", os->id ? os->id : "unknown", os->version_id, why);
 		goto all_packages;
 	}
 	if ((r = bundle_has_namespace(c, b, out->namespace, &covered)) != 0)
 		goto out;
-	if (!covered) {
+	out->coverage = covered == BUNDLE_NS_FIXES_ONLY ? "fixes-only" : "complete";
+	if (covered == BUNDLE_NS_NONE) {
+		out->coverage = NULL;
 		sb_addf(&msg, "the bundle has no feed for %s", out->namespace);
 		add_not_assessed(&st, "os", os->id, os->version_id, sb_str(&msg));
 		goto all_packages;
@@ -207,13 +250,14 @@ match_run(struct ctx *c, struct bundle *b, const struct osinfo *os,
 
 		st.pkg = p;
 		st.version_failed = 0;
-		if (strcmp(p->ecosystem, "deb") != 0) {
+		if (strcmp(p->ecosystem, rule->ecosystem) != 0) {
 			add_not_assessed(&st, "package", p->name, p->version,
 			    "package ecosystem does not match the operating system's feeds");
 			continue;
 		}
-		r = bundle_query_package(c, b, "deb", out->namespace, p->source_name, "source",
-		    on_row, &st);
+		r = bundle_query_package(c, b, rule->ecosystem, out->namespace,
+		    strcmp(rule->name_kind, "source") == 0 ? p->source_name : p->name,
+		    rule->name_kind, on_row, &st);
 		if (r != 0) {
 			ctx_prefix(c, "%s %s", p->name, p->version);
 			goto out;

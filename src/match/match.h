@@ -2,8 +2,9 @@
  * match.h - an image inventory against a verified bundle: findings and what
  * could not be assessed.
  *
- * Rules (Debian, source-keyed feeds): the OS release picks the namespace
- * ("debian:" + codename); each binary package is looked up by its source name;
+ * Rules (one table row per distribution in match.c): the OS release picks the
+ * namespace ("debian:" + codename); each binary package is looked up by its
+ * source name (or binary name, as the feed keys it);
  * a "fixed" row is a finding when the installed source version sorts below the
  * fixed version under dpkg's ordering; "unfixed", "wont-fix" and "unknown" rows
  * are findings as they stand; "not-affected" rows never are. A package or OS no
@@ -51,6 +52,7 @@ struct not_assessed {
 
 struct match_result {
 	char *namespace;	/* namespace chosen for the image, or NULL */
+	const char *coverage;	/* "complete", "fixes-only" (static), NULL: not covered */
 	struct finding *findings;
 	size_t nfindings;
 	struct not_assessed *not_assessed;

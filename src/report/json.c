@@ -230,6 +230,7 @@ report_json_scan(const struct report *r, struct sb *out)
 	json_image(&w, r);
 	json_os(&w, r->os);
 	jw_str(&w, "namespace", m->namespace);
+	jw_str(&w, "coverage", m->coverage);
 	jw_arr(&w, "findings");
 	for (i = 0; i < m->nfindings; i++) {
 		const struct finding *f = &m->findings[i];

@@ -105,6 +105,9 @@ report_table_scan(const struct report *r, struct sb *out)
 	sb_addf(out, "Bundle:  %s (serial %llu, created %s, %lld day%s old, key %s)\n",
 	    r->bundle_path, (unsigned long long)r->meta->serial, created, (long long)age,
 	    age == 1 ? "" : "s", r->meta->keyid);
+	if (m->coverage && strcmp(m->coverage, "fixes-only") == 0)
+		sb_addf(out, "Note:    the feeds for %s list fixed vulnerabilities only; "
+		    "unfixed ones are not known to them\n", m->namespace);
 	for (i = 0; i < m->nfindings; i++) {
 		wv = widen(wv, m->findings[i].vuln_id);
 		wp = widen(wp, m->findings[i].package);

@@ -800,13 +800,13 @@ DEFINE_TEST(test_feed_debian_query)
 	ASSERT_INT_EQ(s.n, 0);
 
 	ASSERT_OK(&c, bundle_has_namespace(&c, &b, "debian:bookworm", &yes));
-	ASSERT_INT_EQ(yes, 1);
+	ASSERT_INT_EQ(yes, BUNDLE_NS_COMPLETE);
 	ASSERT_OK(&c, bundle_has_namespace(&c, &b, "debian:trixie", &yes));
-	ASSERT_INT_EQ(yes, 1);
+	ASSERT_INT_EQ(yes, BUNDLE_NS_COMPLETE);
 	ASSERT_OK(&c, bundle_has_namespace(&c, &b, "debian:jessie", &yes));
-	ASSERT_INT_EQ(yes, 0);
+	ASSERT_INT_EQ(yes, BUNDLE_NS_NONE);
 	ASSERT_OK(&c, bundle_has_namespace(&c, &b, "debian", &yes));
-	ASSERT_INT_EQ(yes, 0);
+	ASSERT_INT_EQ(yes, BUNDLE_NS_NONE);
 
 	r = bundle_sources(&c, &b, collect_source, &srcs);
 	sqlite3_close(b.db);
