@@ -7,38 +7,15 @@
 
 #include "base/ctx.h"
 #include "base/file.h"
-#include "base/xmalloc.h"
 #include "cmd/inventory.h"
 #include "image/image.h"
 #include "pkgdb/pkgdb.h"
-
-/* Every path the OS probe and the package readers need, NULL-terminated. */
-static const char **
-wanted_paths(void)
-{
-	const char **v;
-	size_t n = 0, i, j;
-
-	for (i = 0; image_os_paths[i]; i++)
-		n++;
-	for (i = 0; pkgdb_readers[i]; i++)
-		for (j = 0; pkgdb_readers[i]->paths[j]; j++)
-			n++;
-	v = xcalloc(n + 1, sizeof(*v));
-	n = 0;
-	for (i = 0; image_os_paths[i]; i++)
-		v[n++] = image_os_paths[i];
-	for (i = 0; pkgdb_readers[i]; i++)
-		for (j = 0; pkgdb_readers[i]->paths[j]; j++)
-			v[n++] = pkgdb_readers[i]->paths[j];
-	return v;
-}
 
 int
 inventory_read(struct ctx *c, const char *path, struct image **imgp, struct osinfo *os,
     struct pkglist *pkgs)
 {
-	const char **want = wanted_paths();
+	const char **want = pkgdb_want_paths();
 	struct image *img = NULL;
 	int r;
 

@@ -35,7 +35,9 @@ struct pkglist {
 /* Appends a package; takes ownership of nothing: every string is copied. */
 void pkglist_add(struct pkglist *l, const struct pkg *p);
 void pkglist_sort(struct pkglist *l);	/* by name, then version, then arch */
-void pkglist_free(struct pkglist *l);
+void pkglist_free(struct pkglist *l);	/* NULL is a no-op; l is reusable after */
+/* Frees the packages past the first n (a failed reader undoes its appends). */
+void pkglist_truncate(struct pkglist *l, size_t n);
 
 struct pkgdb_reader {
 	const char *name;	/* "dpkg" */
@@ -51,6 +53,14 @@ struct pkgdb_reader {
 
 /* NULL-terminated table of every reader. */
 extern const struct pkgdb_reader *const pkgdb_readers[];
+extern const struct pkgdb_reader pkgdb_dpkg;
+
+/*
+ * The wanted-path list to pass to image_open(): image_os_paths followed by
+ * every reader's paths, NULL-terminated. The array is allocated (free() it);
+ * the strings in it are static.
+ */
+const char **pkgdb_want_paths(void);
 
 /* Runs every reader; out is filled and sorted. */
 int pkgdb_read_all(struct ctx *c, const struct image *img, struct pkglist *out);

@@ -18,16 +18,33 @@ or_dash(const char *s)
 	return s && *s ? s : "-";
 }
 
+/* Text from the image or the feeds, made safe for a terminal: control bytes
+ * (escape sequences) become '?'. */
+static void
+add_text(struct sb *out, const char *s)
+{
+	const unsigned char *p;
+
+	for (p = (const unsigned char *)s; *p; p++)
+		sb_addc(out, (*p < 0x20 || *p == 0x7f) ? '?' : (char)*p);
+}
+
 static void
 os_line(const struct report *r, struct sb *out)
 {
 	const struct osinfo *os = r->os;
 
-	sb_addf(out, "Image:   %s", r->image_path);
-	if (r->img->tags && r->img->tags[0])
-		sb_addf(out, " (%s)", r->img->tags[0]);
-	sb_addf(out, "\nOS:      %s\n", os->pretty_name ? os->pretty_name :
+	sb_adds(out, "Image:   ");
+	add_text(out, r->image_path);
+	if (r->img->tags && r->img->tags[0]) {
+		sb_adds(out, " (");
+		add_text(out, r->img->tags[0]);
+		sb_addc(out, ')');
+	}
+	sb_adds(out, "\nOS:      ");
+	add_text(out, os->pretty_name ? os->pretty_name :
 	    os->id ? os->id : "unknown (no os-release)");
+	sb_addc(out, '\n');
 }
 
 static void
@@ -35,7 +52,7 @@ pad(struct sb *out, const char *s, size_t width)
 {
 	size_t n = strlen(s);
 
-	sb_adds(out, s);
+	add_text(out, s);
 	while (n++ < width)
 		sb_addc(out, ' ');
 }
@@ -68,9 +85,12 @@ report_table_packages(const struct report *r, struct sb *out)
 		pad(out, p->name, wn + 2);
 		pad(out, p->version, wv + 2);
 		pad(out, or_dash(p->arch), wa + 2);
-		sb_adds(out, p->source_name);
-		if (strcmp(p->source_version, p->version) != 0)
-			sb_addf(out, " (%s)", p->source_version);
+		add_text(out, p->source_name);
+		if (strcmp(p->source_version, p->version) != 0) {
+			sb_adds(out, " (");
+			add_text(out, p->source_version);
+			sb_addc(out, ')');
+		}
 		sb_addc(out, '\n');
 	}
 }
@@ -106,8 +126,12 @@ report_table_scan(const struct report *r, struct sb *out)
 	    r->bundle_path, (unsigned long long)r->meta->serial, created, (long long)age,
 	    age == 1 ? "" : "s", r->meta->keyid);
 	if (m->coverage && strcmp(m->coverage, "fixes-only") == 0)
-		sb_addf(out, "Note:    the feeds for %s list fixed vulnerabilities only; "
-		    "unfixed ones are not known to them\n", m->namespace);
+	{
+		sb_adds(out, "Note:    the feeds for ");
+		add_text(out, m->namespace);
+		sb_adds(out, " list fixed vulnerabilities only; unfixed ones are not known "
+		    "to them\n");
+	}
 	for (i = 0; i < m->nfindings; i++) {
 		wv = widen(wv, m->findings[i].vuln_id);
 		wp = widen(wp, m->findings[i].package);
@@ -139,11 +163,19 @@ report_table_scan(const struct report *r, struct sb *out)
 			pad(out, f->package, wp + 2);
 			pad(out, f->installed_version, wi + 2);
 			pad(out, or_dash(f->fixed_version), wf + 2);
-			sb_addf(out, "%s %s", f->source, f->source_package);
-			if (f->vendor_severity)
-				sb_addf(out, " [%s]", f->vendor_severity);
-			if (f->note)
-				sb_addf(out, " (%s)", f->note);
+			add_text(out, f->source);
+			sb_addc(out, ' ');
+			add_text(out, f->source_package);
+			if (f->vendor_severity) {
+				sb_adds(out, " [");
+				add_text(out, f->vendor_severity);
+				sb_addc(out, ']');
+			}
+			if (f->note) {
+				sb_adds(out, " (");
+				add_text(out, f->note);
+				sb_addc(out, ')');
+			}
 			sb_addc(out, '\n');
 		}
 	}
@@ -152,8 +184,15 @@ report_table_scan(const struct report *r, struct sb *out)
 		for (i = 0; i < m->nnot_assessed; i++) {
 			const struct not_assessed *na = &m->not_assessed[i];
 
-			sb_addf(out, "  %s %s%s%s: %s\n", na->kind, or_dash(na->name),
-			    na->version ? " " : "", na->version ? na->version : "", na->reason);
+			sb_addf(out, "  %s ", na->kind);
+			add_text(out, or_dash(na->name));
+			if (na->version) {
+				sb_addc(out, ' ');
+				add_text(out, na->version);
+			}
+			sb_adds(out, ": ");
+			add_text(out, na->reason);
+			sb_addc(out, '\n');
 		}
 	}
 	sb_addf(out, "\n%zu packages, %zu findings (%zu fixed, %zu unfixed, %zu wont-fix, "
