@@ -43,6 +43,13 @@ struct bundle_meta {
 	int64_t expires;	/* unix time */
 	char keyid[17];		/* 16 uppercase hex digits, as minisign prints */
 	char trusted_comment[BUNDLE_COMMENT_MAX + 1];
+	/*
+	 * Not signed: how this run accepted the bundle, set by bundles/install.c
+	 * (install_open) for the reports to state. Zero everywhere else.
+	 */
+	int expired;		/* past expires, accepted with --allow-expired */
+	int downgrade;		/* serial below an installed one, --allow-downgrade */
+	uint64_t downgraded_from; /* that installed serial, when downgrade */
 };
 
 /* Key id as minisign prints it: 16 uppercase hex digits of the little-endian u64. */
@@ -63,6 +70,44 @@ int bundle_keys_load(struct ctx *c, const char *pubfile, const char *dir,
     struct bundle_pubkey **keys, size_t *nkeys);
 
 /*
+ * Revocation. A revocation list names key ids, one per line as minisign prints
+ * them (16 hex digits, either case), with blank lines and '#' comments (a whole
+ * line, or after the id); surrounding spaces and tabs are ignored. Anything
+ * else is E_FORMAT naming the line; more than BUNDLE_REVOKED_MAX ids is E_LIMIT.
+ * bundle_revoked_parse allocates *ids (freed by the caller with free(); NULL
+ * when there are none) with key ids as stored in keys (little-endian keynum).
+ */
+#define BUNDLE_REVOKED_MAX	1024		/* key ids in the revocation lists */
+#define BUNDLE_REVOKED_FILE_MAX	(64 * 1024)	/* a revocation list file */
+#define BUNDLE_REVOKED_NAME	"revoked"	/* its name in a key directory */
+
+struct bundle_keyid {
+	uint8_t keynum[8];
+};
+
+int bundle_revoked_parse(struct ctx *c, const uint8_t *buf, size_t len,
+    struct bundle_keyid **ids, size_t *nids);
+
+/*
+ * bundle_keys_load, then revocation: the ids listed in revfile (when not NULL;
+ * it must exist) and in the key directory's BUNDLE_REVOKED_NAME file (when it
+ * exists) are revoked. The key directory is dir, or with pubfile alone, still
+ * the default one ($AIRLOCK_KEYS, else SYSCONFDIR "/airlock/keys"): a site's
+ * revocation also covers a key given with -p. bundle_keys_load does the same
+ * with revfile NULL.
+ *
+ * A revoked key stays in *keys with its public key wiped (all zero bytes, which
+ * no Ed25519 key is, so it can never verify anything); a revoked id without a
+ * .pub file is added the same way, so bundle_verify refuses either one by name
+ * ("key X is revoked") right after the key-id lookup, before any signature
+ * check. *keys holds at most BUNDLE_KEYS_MAX + BUNDLE_REVOKED_MAX entries.
+ */
+int bundle_keys_load_revoked(struct ctx *c, const char *pubfile, const char *dir,
+    const char *revfile, struct bundle_pubkey **keys, size_t *nkeys);
+/* 1 when k is a revoked entry (see above). */
+int bundle_pubkey_is_revoked(const struct bundle_pubkey *k);
+
+/*
  * Times in the trusted comment: "YYYY-MM-DDTHH:MM:SSZ", UTC, years 1970-9999.
  * bundle_time_parse is strict (exact syntax, real calendar dates, no leap
  * seconds) and returns 0 or E_FORMAT without a message; bundle_time_format
@@ -78,9 +123,9 @@ int bundle_comment_parse(struct ctx *c, const char *comment, struct bundle_meta 
 
 /*
  * Checks a detached minisign signature over data, in this order: exact sizes and
- * algorithm tag, key id among keys, signature, trusted-comment signature, then
- * the trusted comment's syntax. Fills meta on success. E_VERIFY for any
- * signature/trust failure, E_FORMAT for a malformed signature file.
+ * algorithm tag, key id among keys and not revoked, signature, trusted-comment
+ * signature, then the trusted comment's syntax. Fills meta on success. E_VERIFY
+ * for any signature/trust failure, E_FORMAT for a malformed signature file.
  */
 int bundle_verify(struct ctx *c, const uint8_t *data, size_t len, const uint8_t *sig,
     size_t siglen, const struct bundle_pubkey *keys, size_t nkeys,
@@ -103,7 +148,7 @@ struct bundle_affected {
 	const char *source;		/* feed source name: "debian" */
 	const char *vuln_id;		/* "CVE-2016-1585" */
 	const char *ecosystem;		/* "deb" / "apk" / "rpm" */
-	const char *namespace;		/* "debian:bookworm" */
+	const char *namespace;		/* "debian:12" */
 	const char *package;		/* name as the vendor keys it */
 	const char *name_kind;		/* "source" or "binary" */
 	const char *state;		/* fixed|unfixed|wont-fix|unknown|not-affected */
@@ -123,6 +168,15 @@ struct bundle_source_info {
 	int64_t records;
 };
 
+/* One input file of a source (the source_input table), as stored in the bundle. */
+struct bundle_source_input {
+	const char *source;		/* source name: "debian" */
+	const char *path;		/* input file as given to the builder */
+	const char *sha256;		/* its SHA-256: 64 lowercase hex digits */
+	int64_t bytes;			/* its size */
+	const char *upstream_time;	/* publisher's timestamp of the data, or NULL */
+};
+
 typedef int (*bundle_affected_fn)(struct ctx *c, const struct bundle_affected *row,
     void *arg);
 typedef int (*bundle_source_fn)(struct ctx *c, const struct bundle_source_info *src,
@@ -133,12 +187,17 @@ typedef int (*bundle_source_fn)(struct ctx *c, const struct bundle_source_info *
 int bundle_query_package(struct ctx *c, struct bundle *b, const char *ecosystem,
     const char *namespace, const char *package, const char *name_kind,
     bundle_affected_fn fn, void *arg);
-/* How the bundle covers namespace (e.g. "debian:bookworm"): *cov is
+/* How the bundle covers namespace (e.g. "debian:12"): *cov is
  * BUNDLE_NS_NONE (no source), BUNDLE_NS_FIXES_ONLY (only sources that list fixes,
  * so an absent package is not known safe) or BUNDLE_NS_COMPLETE (some source
  * lists every known vulnerability). */
 enum { BUNDLE_NS_NONE = 0, BUNDLE_NS_FIXES_ONLY = 1, BUNDLE_NS_COMPLETE = 2 };
 int bundle_has_namespace(struct ctx *c, struct bundle *b, const char *namespace, int *cov);
 int bundle_sources(struct ctx *c, struct bundle *b, bundle_source_fn fn, void *arg);
+/* Every input file of every source, in source then insertion order. A row with
+ * a missing column, a malformed sha256 or a negative size is E_FORMAT. */
+typedef int (*bundle_input_fn)(struct ctx *c, const struct bundle_source_input *in,
+    void *arg);
+int bundle_source_inputs(struct ctx *c, struct bundle *b, bundle_input_fn fn, void *arg);
 
 #endif

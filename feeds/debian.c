@@ -11,7 +11,7 @@
  * use with the wrong type is E_FORMAT naming the package, vuln and release.
  *
  * Each package x vuln x release gives one affected row: ecosystem "deb",
- * name_kind "source", namespace "debian:CODENAME", vendor_status = status,
+ * name_kind "source", namespace "debian:VERSION" (codename mapped by src/base/release.c), vendor_status = status,
  * vendor_severity = urgency verbatim, and
  *   resolved, fixed_version "0"   -> not-affected (kept: the matcher must know)
  *   resolved, fixed_version V     -> fixed, V
@@ -53,6 +53,7 @@
 
 #include "base/ckd.h"
 #include "base/ctx.h"
+#include "base/release.h"
 #include "base/xmalloc.h"
 #include "bundles/bundle.h"
 #include "bundles/write.h"
@@ -296,7 +297,7 @@ note_add(char *note, const char *what, const char *text)
 	    text ? ": " : "", text ? text : "");
 }
 
-/* Declares debian:CODENAME once per input. */
+/* Declares debian:VERSION once per input. */
 static int
 declare(struct dparser *p, const char *codename, const char *ns)
 {
@@ -322,7 +323,7 @@ emit_release(struct dparser *p, const struct rel *rl)
 	struct bundle_affected a;
 	char ns[sizeof(DEBIAN_NS_PREFIX) + DEBIAN_CODENAME_MAX];
 	char note[DEBIAN_NOTE_BUF];
-	const char *state, *fixed = NULL, *nodsa = NULL;
+	const char *state, *fixed = NULL, *nodsa = NULL, *version;
 	int has_fixed = (rl->present & BIT(F_FIXED)) != 0;
 	int r;
 
@@ -366,7 +367,11 @@ emit_release(struct dparser *p, const struct rel *rl)
 	if ((rl->present & BIT(F_URGENCY)) && strcmp(rl->urgency, "end-of-life") == 0)
 		note_add(note, "end-of-life", NULL);
 
-	snprintf(ns, sizeof(ns), "%s%s", DEBIAN_NS_PREFIX, rl->codename);
+	/* namespaces name releases by version (src/base/release.c): "debian:12" */
+	if ((version = release_debian_version(rl->codename)) == NULL)
+		return perr(p, E_FORMAT, "unknown Debian release '%s' (add it to "
+		    "src/base/release.c)", rl->codename);
+	snprintf(ns, sizeof(ns), "%s%s", DEBIAN_NS_PREFIX, version);
 	if (!declare(p, rl->codename, ns))
 		return 0;
 	memset(&a, 0, sizeof(a));

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "base/ctx.h"
+#include "base/release.h"
 #include "base/sb.h"
 #include "base/xmalloc.h"
 #include "bundles/bundle.h"
@@ -166,20 +167,28 @@ struct os_rule {
 	int (*release)(const struct osinfo *os, struct sb *ns, const char **why);
 };
 
-/* The release codename: "bookworm". */
+/* Debian: the major version ("12"), from VERSION_ID or else the codename
+ * (testing and sid images have no VERSION_ID); sid stays "sid". */
 static int
-release_codename(const struct osinfo *os, struct sb *ns, const char **why)
+release_debian(const struct osinfo *os, struct sb *ns, const char **why)
 {
-	if (os->codename == NULL) {
-		*why = "release without a codename in os-release";
+	const char *v = NULL;
+
+	if (os->version_id != NULL && release_debian_codename(os->version_id) != NULL)
+		v = release_debian_version(release_debian_codename(os->version_id));
+	else if (os->codename != NULL)
+		v = release_debian_version(os->codename);
+	if (v == NULL) {
+		*why = "Debian release not recognised from os-release (VERSION_ID, "
+		    "VERSION_CODENAME)";
 		return -1;
 	}
-	sb_adds(ns, os->codename);
+	sb_adds(ns, v);
 	return 0;
 }
 
 static const struct os_rule os_rules[] = {
-	{ "debian", "deb", "debian:", "source", release_codename },
+	{ "debian", "deb", "debian:", "source", release_debian },
 };
 
 static const struct os_rule *

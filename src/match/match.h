@@ -37,7 +37,7 @@ struct finding {
 	char *vendor_status;		/* vendor's own status word */
 	char *note;			/* vendor note or NULL */
 	char *source;			/* feed source: "debian" */
-	char *namespace;		/* "debian:bullseye" */
+	char *namespace;		/* "debian:11" */
 	char *description;		/* or NULL */
 	const char *ecosystem;		/* static */
 	int layer;			/* layer index of the package's db entry, or -1 */

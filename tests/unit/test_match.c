@@ -84,11 +84,11 @@ find(const struct match_result *m, const char *vuln, const char *pkg)
 DEFINE_TEST(test_match_debian_states)
 {
 	static const struct bundle_affected extra[] = {
-		{ NULL, "CVE-2000-0001", "deb", "debian:bullseye", "txt2man", "source", "wont-fix",
+		{ NULL, "CVE-2000-0001", "deb", "debian:11", "txt2man", "source", "wont-fix",
 		  NULL, "low", "low", "open", "ignored: minor issue", NULL },
-		{ NULL, "CVE-2000-0002", "deb", "debian:bullseye", "txt2man", "source", "unknown",
+		{ NULL, "CVE-2000-0002", "deb", "debian:11", "txt2man", "source", "unknown",
 		  NULL, "unknown", NULL, "undetermined", NULL, NULL },
-		{ NULL, "CVE-2000-0003", "deb", "debian:bookworm", "txt2man", "source", "unfixed",
+		{ NULL, "CVE-2000-0003", "deb", "debian:12", "txt2man", "source", "unfixed",
 		  NULL, "high", "high", "open", NULL, NULL },
 	};
 	struct osinfo os = { (char *)"debian", (char *)"11", (char *)"bullseye", NULL };
@@ -110,7 +110,7 @@ DEFINE_TEST(test_match_debian_states)
 	/* a binNMU: binary version differs, the source version decides */
 	add(&l, "libsope-appserver", "5.0.1-2+b1", "sope", "5.0.1-2+deb11u1");
 	ASSERT_OK(&c, match_run(&c, &b, &os, &l, &m));
-	ASSERT_STR_EQ(m.namespace, "debian:bullseye");
+	ASSERT_STR_EQ(m.namespace, "debian:11");
 	ASSERT_STR_EQ(m.coverage, "complete");
 	ASSERT_INT_EQ(m.nnot_assessed, 0);
 	/* sope 5.0.1-2 < 5.0.1-2+deb11u1: fixed */
@@ -150,11 +150,12 @@ DEFINE_TEST(test_match_debian_states)
 DEFINE_TEST(test_match_not_assessed)
 {
 	static const struct bundle_affected bad[] = {
-		{ NULL, "CVE-2000-0004", "deb", "debian:bullseye", "txt2man", "source", "fixed",
+		{ NULL, "CVE-2000-0004", "deb", "debian:11", "txt2man", "source", "fixed",
 		  "1:", "low", "low", "resolved", NULL, NULL },
 	};
 	struct osinfo os = { (char *)"debian", (char *)"11", (char *)"bullseye", NULL };
-	struct osinfo trixie = { (char *)"debian", (char *)"13", (char *)"forky", NULL };
+	struct osinfo forky = { (char *)"debian", (char *)"14", (char *)"forky", NULL };
+	struct osinfo sid = { (char *)"debian", NULL, (char *)"sid", NULL };
 	struct osinfo none = { NULL, NULL, NULL, NULL };
 	struct osinfo nocode = { (char *)"debian", NULL, NULL, NULL };
 	struct pkglist l = { NULL, 0, 0 };
@@ -178,10 +179,10 @@ DEFINE_TEST(test_match_not_assessed)
 	match_result_free(&m);
 
 	/* a release no source covers: the OS and every package */
-	ASSERT_OK(&c, match_run(&c, &b, &trixie, &l, &m));
+	ASSERT_OK(&c, match_run(&c, &b, &forky, &l, &m));
 	ASSERT_INT_EQ(m.nnot_assessed, 3);
 	ASSERT_STR_EQ(m.not_assessed[0].kind, "os");
-	ASSERT(strstr(m.not_assessed[0].reason, "debian:forky") != NULL);
+	ASSERT(strstr(m.not_assessed[0].reason, "debian:14") != NULL);
 	ASSERT(m.coverage == NULL);
 	match_result_free(&m);
 
@@ -192,7 +193,12 @@ DEFINE_TEST(test_match_not_assessed)
 	match_result_free(&m);
 	ASSERT_OK(&c, match_run(&c, &b, &nocode, &l, &m));
 	ASSERT_INT_EQ(m.nnot_assessed, 3);
-	ASSERT(strstr(m.not_assessed[0].reason, "codename") != NULL);
+	ASSERT(strstr(m.not_assessed[0].reason, "not recognised") != NULL);
+	match_result_free(&m);
+	/* sid has no VERSION_ID: the codename maps it, and the samples cover it */
+	ASSERT_OK(&c, match_run(&c, &b, &sid, &l, &m));
+	ASSERT_STR_EQ(m.namespace, "debian:sid");
+	ASSERT_INT_EQ(m.nnot_assessed, 0);
 	match_result_free(&m);
 	pkglist_free(&l);
 	sqlite3_close(b.db);
