@@ -1,7 +1,7 @@
 #!/bin/sh
 # images.sh - every full-size image built by ../shared/tools/make-test-images (real Debian
-# bookworm and bullseye root filesystems, saved by podman/skopeo): the inventory must equal
-# dpkg-query's list of the final filesystem, and a scan must report exactly the independent
+# bookworm and bullseye root filesystems, saved by podman/skopeo in every layout): the inventory
+# must equal dpkg-query's list of the final filesystem, and a scan must report exactly the independent
 # expectation (for these images and the tracker samples: nothing, so the verdict is pass).
 #
 # The images are large and built by `./bootstrap.sh test` into build/test-images; point
@@ -16,7 +16,10 @@ if ! ls "$dir"/*.packages.tsv >/dev/null 2>&1; then
 fi
 make_bundle "$TMP" --serial 42
 checked=0
-for img in "$dir"/*.docker.tar "$dir"/*.docker.tar.gz; do
+# every layout make-test-images writes: legacy docker-archive (plain and gzipped), OCI
+# archives with uncompressed, gzip and zstd layers, and Docker 25+'s OCI + manifest.json
+for img in "$dir"/*.docker.tar "$dir"/*.docker.tar.gz "$dir"/*.oci.tar "$dir"/*.oci-gzip.tar \
+	"$dir"/*.oci-zstd.tar "$dir"/*.docker25.tar; do
 	[ -e "$img" ] || continue
 	name=$(basename "$img"); name=${name%%.*}
 	tsv=$dir/$name.packages.tsv
@@ -40,7 +43,7 @@ for img in "$dir"/*.docker.tar "$dir"/*.docker.tar.gz; do
 	fi
 	checked=$((checked + 1))
 done
-[ "$checked" -ge 3 ] || fail "only $checked images checked in $dir"
+[ "$checked" -ge 9 ] || fail "only $checked images checked in $dir"
 # the purge in the last layer of bookworm-3layer is honoured
 if [ -e "$dir/bookworm-3layer.docker.tar" ]; then
 	"$AIRLOCK" packages -f json "$dir/bookworm-3layer.docker.tar" >"$TMP/p.json"
