@@ -82,7 +82,7 @@ test)
 	export AIRLOCK_TEST_IMAGES="$images"
 	passed=0 failed=0
 	run_check() { # run_check LABEL DIR [make target]
-		label=$1 dir=$2 target=${3:-check}
+		label=$1 dir=$top/$2 target=${3:-check}
 		say "$label: make $target"
 		if (cd "$dir" && make -j"$(nproc)" "$target" DISTCHECK_CONFIGURE_FLAGS=--enable-werror \
 			>"$dir/check.out" 2>&1); then
