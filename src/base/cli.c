@@ -2,7 +2,9 @@
 #include "config.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <unistd.h>
 
 #include "base/cli.h"
@@ -18,6 +20,31 @@ usage_all(FILE *f, const char *prog, const struct cmd *cmds)
 		fprintf(f, "  %-10s %s\n", k->name, k->summary);
 	fprintf(f, "\n%s COMMAND -h shows the options of a command; %s version its version.\n",
 	    prog, prog);
+}
+
+/*
+ * AIRLOCK_STATS=1: one line on stderr with the bytes this process read
+ * (/proc/self/io rchar) and its peak RSS, for bench/. Nothing when unset.
+ */
+static void
+print_stats(const char *prog)
+{
+	char line[128];
+	unsigned long long rchar = 0;
+	struct rusage ru;
+	FILE *f;
+
+	if (getenv("AIRLOCK_STATS") == NULL)
+		return;
+	if ((f = fopen("/proc/self/io", "r")) != NULL) {
+		while (fgets(line, sizeof(line), f) != NULL)
+			if (sscanf(line, "rchar: %llu", &rchar) == 1)
+				break;
+		fclose(f);
+	}
+	if (getrusage(RUSAGE_SELF, &ru) != 0)
+		memset(&ru, 0, sizeof(ru));
+	fprintf(stderr, "%s: stats: rchar=%llu maxrss_kib=%ld\n", prog, rchar, ru.ru_maxrss);
 }
 
 void
@@ -61,6 +88,7 @@ cli_main(const char *prog, const struct cmd *cmds, int argc, char **argv)
 	}
 	cli_reset_getopt();
 	r = k->fn(&c, argc - 1, argv + 1);
+	print_stats(prog);
 	if (r >= 0)
 		return r;
 	if (c.err[0] == '\0')
