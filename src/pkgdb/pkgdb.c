@@ -11,6 +11,9 @@
 
 const struct pkgdb_reader *const pkgdb_readers[] = {
 	&pkgdb_dpkg,
+	&pkgdb_rpm_sqlite,
+	&pkgdb_rpm_ndb,
+	&pkgdb_rpm_bdb,
 	NULL,
 };
 

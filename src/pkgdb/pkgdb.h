@@ -54,6 +54,10 @@ struct pkgdb_reader {
 /* NULL-terminated table of every reader. */
 extern const struct pkgdb_reader *const pkgdb_readers[];
 extern const struct pkgdb_reader pkgdb_dpkg;
+extern const struct pkgdb_reader pkgdb_apk;
+extern const struct pkgdb_reader pkgdb_rpm_sqlite;
+extern const struct pkgdb_reader pkgdb_rpm_ndb;
+extern const struct pkgdb_reader pkgdb_rpm_bdb;
 
 /*
  * The wanted-path list to pass to image_open(): image_os_paths followed by
@@ -69,5 +73,26 @@ int pkgdb_read_all(struct ctx *c, const struct image *img, struct pkglist *out);
  * into each package; distroless status.d stanzas lack Status: pass want_status 0. */
 int pkgdb_dpkg_parse(struct ctx *c, const uint8_t *buf, size_t len, int want_status,
     int layer, struct pkglist *out);
+
+/* apk lib/apk/db/installed parser on bytes, exposed for tests and fuzzing:
+ * name P, version V, arch A, source_name origin o; layer is copied. */
+int pkgdb_apk_parse(struct ctx *c, const uint8_t *buf, size_t len, int layer,
+    struct pkglist *out);
+
+/*
+ * rpm databases on bytes, exposed for tests and fuzzing: a BerkeleyDB hash
+ * `Packages`, an `rpmdb.sqlite`, an NDB `Packages.db`, or one header blob.
+ * Packages: version "[EPOCH:]VERSION-RELEASE", source from SOURCERPM (with the
+ * package's epoch), arch NULL for gpg-pubkey; layer is copied. A failure
+ * appends nothing.
+ */
+int pkgdb_rpm_parse_bdb(struct ctx *c, const uint8_t *buf, size_t len, int layer,
+    struct pkglist *out);
+int pkgdb_rpm_parse_sqlite(struct ctx *c, const uint8_t *buf, size_t len, int layer,
+    struct pkglist *out);
+int pkgdb_rpm_parse_ndb(struct ctx *c, const uint8_t *buf, size_t len, int layer,
+    struct pkglist *out);
+int pkgdb_rpm_parse_header(struct ctx *c, const uint8_t *buf, size_t len, int layer,
+    struct pkglist *out);
 
 #endif

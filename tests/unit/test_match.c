@@ -91,7 +91,8 @@ DEFINE_TEST(test_match_debian_states)
 		{ NULL, "CVE-2000-0003", "deb", "debian:12", "txt2man", "source", "unfixed",
 		  NULL, "high", "high", "open", NULL, NULL },
 	};
-	struct osinfo os = { (char *)"debian", (char *)"11", (char *)"bullseye", NULL };
+	struct osinfo os = { .id = (char *)"debian", .version_id = (char *)"11",
+	    .codename = (char *)"bullseye" };
 	struct pkglist l = { NULL, 0, 0 };
 	struct match_result m;
 	const struct finding *f;
@@ -153,11 +154,13 @@ DEFINE_TEST(test_match_not_assessed)
 		{ NULL, "CVE-2000-0004", "deb", "debian:11", "txt2man", "source", "fixed",
 		  "1:", "low", "low", "resolved", NULL, NULL },
 	};
-	struct osinfo os = { (char *)"debian", (char *)"11", (char *)"bullseye", NULL };
-	struct osinfo forky = { (char *)"debian", (char *)"14", (char *)"forky", NULL };
-	struct osinfo sid = { (char *)"debian", NULL, (char *)"sid", NULL };
-	struct osinfo none = { NULL, NULL, NULL, NULL };
-	struct osinfo nocode = { (char *)"debian", NULL, NULL, NULL };
+	struct osinfo os = { .id = (char *)"debian", .version_id = (char *)"11",
+	    .codename = (char *)"bullseye" };
+	struct osinfo forky = { .id = (char *)"debian", .version_id = (char *)"14",
+	    .codename = (char *)"forky" };
+	struct osinfo sid = { .id = (char *)"debian", .codename = (char *)"sid" };
+	struct osinfo none = { .id = NULL };
+	struct osinfo nocode = { .id = (char *)"debian" };
 	struct pkglist l = { NULL, 0, 0 };
 	struct match_result m;
 	struct bundle b;
