@@ -1,7 +1,8 @@
 /*
- * vercmp.c - `airlock vercmp deb A B` prints <, = or > as dpkg orders A and B;
- * `airlock vercmp deb -` does the same for each "A B" line of stdin (one
- * result line per input line; the first bad line stops the run with exit 2).
+ * vercmp.c - `airlock vercmp deb|rpm|apk A B` prints <, = or > as dpkg, rpm
+ * or apk-tools orders A and B; `airlock vercmp ECO -` does the same for each
+ * "A B" line of stdin (one result line per input line; the first bad line
+ * stops the run with exit 2).
  *
  * Nothing after the ecosystem is an option, so versions may start with '-'.
  */
@@ -16,9 +17,16 @@
 #include "version/version.h"
 
 /* Longest stdin line: two versions at their limit and the blanks around them. */
-#define VERCMP_LINE_MAX (2 * VERSION_DEB_MAX_LEN + 64)
+#define VERCMP_LINE_MAX (2 * VERSION_MAX_LEN + 64)
 /* Bytes of a version quoted in an error message. */
 #define VERCMP_SHOW_MAX 64
+
+/* Indexed by enum version_eco: the names version_eco_from_name() takes. */
+static const char *const eco_names[] = {
+	[VERSION_DEB] = "deb",
+	[VERSION_RPM] = "rpm",
+	[VERSION_APK] = "apk",
+};
 
 /* Copies v into buf for a message: non-printable bytes as \xHH, long ones cut. */
 static const char *
@@ -54,11 +62,11 @@ compare_one(struct ctx *c, enum version_eco eco, const char *a, const char *b)
 	r = version_cmp(eco, a, b, &res);
 	if (r == E_FORMAT || r == E_LIMIT) {
 		bad = a;
-		if (version_deb_check(a, &why) == 0) {
+		if (version_check(eco, a, &why) == 0) {
 			bad = b;
-			(void)version_deb_check(b, &why);
+			(void)version_check(eco, b, &why);
 		}
-		return ctx_err(c, r, "invalid deb version '%s': %s",
+		return ctx_err(c, r, "invalid %s version '%s': %s", eco_names[eco],
 		    show(shown, sizeof(shown), bad), why ? why : "rejected");
 	}
 	if (r != 0)
@@ -167,10 +175,6 @@ cmd_vercmp(struct ctx *c, int argc, char **argv)
 	if ((eco = version_eco_from_name(name)) < 0) {
 		r = ctx_err(c, E_USAGE, "vercmp: unknown ecosystem '%.32s' (deb, rpm or apk)",
 		    name);
-		goto out;
-	}
-	if (eco != VERSION_DEB) {
-		r = ctx_err(c, E_UNSUPPORTED, "vercmp: %s versions: not supported yet", name);
 		goto out;
 	}
 	if (argc == 2 && strcmp(argv[1], "-") == 0)

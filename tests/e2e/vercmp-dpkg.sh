@@ -15,8 +15,9 @@
 # (exit 2) with dpkg's own exit 2 for "bad syntax".
 #
 # Environment: top_builddir, top_srcdir (set by make check); AIRLOCK (default
-# $top_builddir/airlock); DPKG (default dpkg); VERCMP_PAIRS (default 20000);
-# VERCMP_SEED (default 20240611). Exit 77 (skip) without dpkg.
+# $top_builddir/airlock); DPKG (default dpkg); VERCMP_PAIRS (default 100000);
+# VERCMP_SEED (default 20240611); VERCMP_JOBS (parallel dpkg checkers,
+# default 4). Exit 77 (skip) without dpkg.
 
 set -u
 LC_ALL=C
@@ -26,7 +27,8 @@ top_srcdir=${top_srcdir:-$(cd "$(dirname "$0")/../.." && pwd)}
 top_builddir=${top_builddir:-.}
 AIRLOCK=${AIRLOCK:-$top_builddir/airlock}
 DPKG=${DPKG:-dpkg}
-N=${VERCMP_PAIRS:-20000}
+N=${VERCMP_PAIRS:-100000}
+JOBS=${VERCMP_JOBS:-4}
 SEED=${VERCMP_SEED:-20240611}
 me=vercmp-dpkg
 tab=$(printf '\t')
@@ -39,8 +41,8 @@ if [ ! -x "$AIRLOCK" ]; then
 	echo "$me: $AIRLOCK: not built" >&2
 	exit 99
 fi
-case $N in
-''|*[!0-9]*) echo "$me: VERCMP_PAIRS must be a number" >&2; exit 99 ;;
+case $N$JOBS in
+''|*[!0-9]*) echo "$me: VERCMP_PAIRS and VERCMP_JOBS must be numbers" >&2; exit 99 ;;
 esac
 
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/$me.XXXXXX") || exit 99
@@ -287,26 +289,47 @@ if [ "$(wc -l <"$tmp/batch")" -ne "$(wc -l <"$tmp/batch.air")" ]; then
 	    "$(wc -l <"$tmp/batch") pairs" >&2
 	exit 1
 fi
-while IFS=$tab read -r a b; do
-	if r=$("$AIRLOCK" vercmp deb "$a" "$b" 2>"$tmp/one.err"); then
-		:
-	elif [ $? -eq 2 ] && grep -q "^airlock: vercmp: invalid deb version '" "$tmp/one.err"
-	then
-		r='!'
-	else
-		r="?($(cat "$tmp/one.err"))"
-	fi
-	printf '%s\n' "$r"
-done <"$tmp/special" >"$tmp/special.air"
+# shellcheck disable=SC2317 # ask and check are called through parallel()
+ask() {	# $1: a file of special pairs; one answer a line on stdout
+	while IFS=$tab read -r a b; do
+		if r=$("$AIRLOCK" vercmp deb "$a" "$b" 2>"$1.err"); then
+			:
+		elif [ $? -eq 2 ] && grep -q "^airlock: vercmp: invalid deb version '" "$1.err"
+		then
+			r='!'
+		else
+			r="?($(cat "$1.err"))"
+		fi
+		printf '%s\n' "$r"
+	done <"$1"
+}
+# JOBS workers in parallel, here and for dpkg below: a run of a program is
+# mostly process start-up, which overlaps well even on two cores.
+parallel() {	# $1: function, $2: input file, $3: output file (same line order)
+	split -n "l/$JOBS" "$2" "$2.part." || exit 99
+	pids=
+	for part in "$2".part.??; do
+		"$1" "$part" >"$part.out" &
+		pids="$pids $!"
+	done
+	for pid in $pids; do
+		wait "$pid"
+	done
+	cat "$2".part.??.out >"$3"
+}
+parallel ask "$tmp/special" "$tmp/special.air"
 
 paste "$tmp/batch" "$tmp/batch.air" >"$tmp/all"
 paste "$tmp/special" "$tmp/special.air" >>"$tmp/all"
 total=$(wc -l <"$tmp/all")
 nspecial=$(wc -l <"$tmp/special")
 
-# dpkg's verdict on each answer, in two halves (the machine has two cores).
-check() {
+# dpkg's verdict on each answer: one dpkg run per pair.
+# shellcheck disable=SC2317
+check() {	# $1: a file of "A<tab>B<tab>answer" lines; the wrong ones on stdout
+	n=0
 	while IFS=$tab read -r a b r; do
+		n=$((n + 1))
 		case $r in
 		'<') rel=lt want=0 ;;
 		'=') rel=eq want=0 ;;
@@ -316,16 +339,17 @@ check() {
 		esac
 		"$DPKG" --compare-versions -- "$a" "$rel" "$b" 2>/dev/null
 		[ "$?" = "$want" ] || printf '%s\t%s\t%s\n' "$a" "$b" "$r"
-	done
+	done <"$1"
+	printf '#checked\t%s\n' "$n"	# two fields: no pair line looks like it
 }
-half=$(( (total + 1) / 2 ))
-head -n "$half" "$tmp/all" >"$tmp/part1"
-tail -n +"$((half + 1))" "$tmp/all" >"$tmp/part2"
-check <"$tmp/part1" >"$tmp/diff1" &
-pid=$!
-check <"$tmp/part2" >"$tmp/diff2"
-wait "$pid"
-cat "$tmp/diff1" "$tmp/diff2" >"$tmp/diff"
+parallel check "$tmp/all" "$tmp/checked"
+nchecked=$(awk -F "$tab" 'NF == 2 && $1 == "#checked" { n += $2 } END { print n + 0 }' \
+    "$tmp/checked")
+if [ "$nchecked" -ne "$total" ]; then
+	echo "$me: dpkg checked $nchecked of $total pairs" >&2
+	exit 99
+fi
+awk -F "$tab" '!(NF == 2 && $1 == "#checked")' "$tmp/checked" >"$tmp/diff"
 ndiff=$(wc -l <"$tmp/diff")
 secs=$(( $(date +%s) - start ))
 

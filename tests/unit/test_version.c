@@ -233,10 +233,15 @@ DEFINE_TEST(test_version_dispatch)
 	ASSERT_INT_EQ(version_eco_from_name(""), -1);
 	ASSERT_INT_EQ(version_cmp(VERSION_DEB, "1.0~rc1", "1.0", &res), 0);
 	ASSERT_INT_EQ(res, -1);
+	ASSERT_INT_EQ(version_cmp(VERSION_RPM, "1.0", "1.1", &res), 0);
+	ASSERT_INT_EQ(res, -1);
+	ASSERT_INT_EQ(version_cmp(VERSION_APK, "1.0-r1", "1.0-r0", &res), 0);
+	ASSERT_INT_EQ(res, 1);
 	res = 3;
-	ASSERT_INT_EQ(version_cmp(VERSION_RPM, "1.0", "1.1", &res), E_UNSUPPORTED);
+	ASSERT_INT_EQ(version_cmp(VERSION_APK, "1.0-1", "1.0-r1", &res), E_FORMAT);
 	ASSERT_INT_EQ(res, 0);
-	ASSERT_INT_EQ(version_cmp(VERSION_APK, "1.0-r0", "1.0-r1", &res), E_UNSUPPORTED);
+	ASSERT_INT_EQ(version_cmp((enum version_eco)7, "1", "1", &res), E_INTERNAL);
+	ASSERT_INT_EQ(version_check((enum version_eco)7, "1", NULL), E_INTERNAL);
 }
 
 /*
