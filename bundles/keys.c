@@ -1,6 +1,7 @@
 /*
  * keys.c - minisign public keys: parsing, key ids, the trusted-key directory,
- * and the strict base64 and printable-UTF-8 checks the signature parser shares.
+ * revocation lists, and the strict base64 and printable-UTF-8 checks the
+ * signature parser shares.
  */
 #include "config.h"
 
@@ -10,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include <sodium.h>
 
@@ -20,9 +22,10 @@
 #include "bundles/bundle.h"
 #include "bundles/bundle_private.h"
 
-/* Named limits of the public-key parser. */
+/* Named limits of the public-key and revocation-list parsers. */
 #define PUBKEY_B64_MAX	64	/* base64 line: 42 bytes encode to 56 characters */
 #define KEYDIR_NAME_MAX	255	/* file name in the key directory */
+#define REVOKED_LINE_MAX 256	/* a line of a revocation list */
 
 #define KEY_SUFFIX	".pub"
 
@@ -132,6 +135,9 @@ bundle_pubkey_parse(struct ctx *c, const uint8_t *buf, size_t len, struct bundle
 		    BUNDLE_PUBKEY_BIN);
 	if (memcmp(bin, "Ed", BUNDLE_ALG_LEN) != 0)
 		return ctx_err(c, E_UNSUPPORTED, "public key: unsupported algorithm (want Ed)");
+	/* all zero marks a revoked key in a key list (and is no Ed25519 key) */
+	if (sodium_is_zero(bin + BUNDLE_ALG_LEN + BUNDLE_KEYNUM_LEN, BUNDLE_PK_LEN))
+		return ctx_err(c, E_FORMAT, "public key: all-zero key");
 	memcpy(pk->keynum, bin + BUNDLE_ALG_LEN, BUNDLE_KEYNUM_LEN);
 	memcpy(pk->pk, bin + BUNDLE_ALG_LEN + BUNDLE_KEYNUM_LEN, BUNDLE_PK_LEN);
 	return 0;
@@ -228,22 +234,163 @@ out:
 	return r;
 }
 
+static const char *
+default_key_dir(void)
+{
+	const char *dir = getenv("AIRLOCK_KEYS");
+
+	return dir != NULL && *dir != '\0' ? dir : SYSCONFDIR "/airlock/keys";
+}
+
 int
-bundle_keys_load(struct ctx *c, const char *pubfile, const char *dir,
-    struct bundle_pubkey **keysp, size_t *nkeysp)
+bundle_pubkey_is_revoked(const struct bundle_pubkey *k)
+{
+	return sodium_is_zero(k->pk, sizeof(k->pk));
+}
+
+/* A hex digit's value, or -1. */
+static int
+hexval(char ch)
+{
+	if (ch >= '0' && ch <= '9')
+		return ch - '0';
+	if (ch >= 'a' && ch <= 'f')
+		return ch - 'a' + 10;
+	if (ch >= 'A' && ch <= 'F')
+		return ch - 'A' + 10;
+	return -1;
+}
+
+int
+bundle_revoked_parse(struct ctx *c, const uint8_t *buf, size_t len,
+    struct bundle_keyid **idsp, size_t *nidsp)
+{
+	struct bundle_keyid *ids = NULL;
+	size_t nids = 0, n, lineno = 0, i;
+	const char *line;
+	struct cur k;
+	uint64_t v;
+	int r = E_INTERNAL;
+
+	*idsp = NULL;
+	*nidsp = 0;
+	if (len > BUNDLE_REVOKED_FILE_MAX)
+		return ctx_err(c, E_LIMIT, "revocation list larger than %d bytes "
+		    "(BUNDLE_REVOKED_FILE_MAX)", BUNDLE_REVOKED_FILE_MAX);
+	if (memchr(buf, '\0', len) != NULL)
+		return ctx_err(c, E_FORMAT, "revocation list contains a NUL byte");
+	cur_init(&k, buf, len);
+	while (cur_avail(&k) > 0) {
+		lineno++;
+		if ((r = cur_get_line(&k, REVOKED_LINE_MAX, &line, &n)) != 0) {
+			r = ctx_err(c, r == E_LIMIT ? E_LIMIT : E_FORMAT, "revocation list: "
+			    "line %zu: longer than %d bytes", lineno, REVOKED_LINE_MAX);
+			goto out;
+		}
+		while (n > 0 && (*line == ' ' || *line == '\t'))
+			line++, n--;
+		if (memchr(line, '#', n) != NULL)
+			n = (size_t)((const char *)memchr(line, '#', n) - line);
+		while (n > 0 && (line[n - 1] == ' ' || line[n - 1] == '\t'))
+			n--;
+		if (n == 0)
+			continue;
+		v = 0;
+		for (i = 0; i < n && i < 16 && hexval(line[i]) >= 0; i++)
+			v = (v << 4) | (uint64_t)hexval(line[i]);
+		if (n != 16 || i != 16) {
+			r = ctx_err(c, E_FORMAT, "revocation list: line %zu: not a key id "
+			    "(16 hex digits)", lineno);
+			goto out;
+		}
+		if (nids == BUNDLE_REVOKED_MAX) {
+			r = ctx_err(c, E_LIMIT, "revocation list: more than %d key ids "
+			    "(BUNDLE_REVOKED_MAX)", BUNDLE_REVOKED_MAX);
+			goto out;
+		}
+		ids = xreallocarray(ids, nids + 1, sizeof(*ids));
+		for (i = 0; i < BUNDLE_KEYNUM_LEN; i++)	/* printed big-endian, stored LE */
+			ids[nids].keynum[i] = (uint8_t)(v >> (8 * i));
+		nids++;
+	}
+	*idsp = ids;
+	*nidsp = nids;
+	ids = NULL;
+	r = 0;
+out:
+	free(ids);
+	return r;
+}
+
+/*
+ * Revokes the ids listed in path among keys[0..*n) (capacity *n + room): wipes
+ * the matching keys and appends a wiped entry for an id no key has. E_NOTFOUND
+ * without a message when path does not exist and optional is set.
+ */
+static int
+revoke_file(struct ctx *c, const char *path, int optional, struct bundle_pubkey *keys,
+    size_t *n, size_t room)
+{
+	struct bundle_keyid *ids = NULL;
+	size_t nids = 0, i, j, added = 0, len;
+	uint8_t *buf = NULL;
+	struct stat st;
+	int r, found;
+
+	if (optional && stat(path, &st) == -1 && (errno == ENOENT || errno == ENOTDIR))
+		return E_NOTFOUND;
+	if ((r = file_read(c, path, BUNDLE_REVOKED_FILE_MAX, &buf, &len)) != 0) {
+		if (r == E_LIMIT)
+			r = ctx_err(c, E_LIMIT, "%s: larger than %d bytes "
+			    "(BUNDLE_REVOKED_FILE_MAX)", path, BUNDLE_REVOKED_FILE_MAX);
+		return r;
+	}
+	if ((r = bundle_revoked_parse(c, buf, len, &ids, &nids)) != 0) {
+		ctx_prefix(c, "%s", path);
+		goto out;
+	}
+	for (i = 0; i < nids; i++) {
+		found = 0;
+		for (j = 0; j < *n; j++) {
+			if (memcmp(keys[j].keynum, ids[i].keynum, BUNDLE_KEYNUM_LEN) == 0) {
+				sodium_memzero(keys[j].pk, sizeof(keys[j].pk));
+				found = 1;
+			}
+		}
+		if (found)
+			continue;
+		if (added == room) {	/* not reached: a list holds at most room ids */
+			r = ctx_err(c, E_LIMIT, "%s: more than %d key ids (BUNDLE_REVOKED_MAX)",
+			    path, BUNDLE_REVOKED_MAX);
+			goto out;
+		}
+		memcpy(keys[*n].keynum, ids[i].keynum, BUNDLE_KEYNUM_LEN);
+		memset(keys[*n].pk, 0, sizeof(keys[*n].pk));
+		(*n)++;
+		added++;
+	}
+	r = 0;
+out:
+	free(ids);
+	free(buf);
+	return r;
+}
+
+int
+bundle_keys_load_revoked(struct ctx *c, const char *pubfile, const char *dir,
+    const char *revfile, struct bundle_pubkey **keysp, size_t *nkeysp)
 {
 	struct bundle_pubkey *keys;
-	size_t n = 0;
+	const char *revdir;
+	char *path = NULL;
+	size_t n = 0, plen;
 	int r = E_INTERNAL;
 
 	*keysp = NULL;
 	*nkeysp = 0;
-	keys = xcalloc(BUNDLE_KEYS_MAX, sizeof(*keys));
-	if (pubfile == NULL && dir == NULL) {
-		dir = getenv("AIRLOCK_KEYS");
-		if (dir == NULL || *dir == '\0')
-			dir = SYSCONFDIR "/airlock/keys";
-	}
+	keys = xcalloc(BUNDLE_KEYS_MAX + 2 * (size_t)BUNDLE_REVOKED_MAX, sizeof(*keys));
+	if (pubfile == NULL && dir == NULL)
+		dir = default_key_dir();
 	if (pubfile != NULL) {
 		if ((r = bundle_pubkey_load(c, pubfile, &keys[0])) != 0)
 			goto out;
@@ -255,11 +402,30 @@ bundle_keys_load(struct ctx *c, const char *pubfile, const char *dir,
 		r = ctx_err(c, E_NOTFOUND, "%s: no trusted keys (*%s files)", dir, KEY_SUFFIX);
 		goto out;
 	}
+	/* capacity: each of the two lists adds at most BUNDLE_REVOKED_MAX ids */
+	if (revfile != NULL &&
+	    (r = revoke_file(c, revfile, 0, keys, &n, BUNDLE_REVOKED_MAX)) != 0)
+		goto out;
+	revdir = dir != NULL ? dir : default_key_dir();
+	plen = strlen(revdir) + 1 + sizeof(BUNDLE_REVOKED_NAME);
+	path = xmalloc(plen);
+	snprintf(path, plen, "%s/%s", revdir, BUNDLE_REVOKED_NAME);
+	r = revoke_file(c, path, 1, keys, &n, BUNDLE_REVOKED_MAX);
+	if (r != 0 && r != E_NOTFOUND)
+		goto out;
 	*keysp = keys;
 	*nkeysp = n;
 	keys = NULL;
 	r = 0;
 out:
+	free(path);
 	free(keys);
 	return r;
+}
+
+int
+bundle_keys_load(struct ctx *c, const char *pubfile, const char *dir,
+    struct bundle_pubkey **keysp, size_t *nkeysp)
+{
+	return bundle_keys_load_revoked(c, pubfile, dir, NULL, keysp, nkeysp);
 }

@@ -3,8 +3,9 @@
  * comment that carries the bundle's metadata.
  *
  * Order (STYLE.md habit 8): exact sizes and algorithm tag, key id among the
- * trusted keys, signature over the BLAKE2b-512 prehash, signature over
- * signature || trusted comment, then the trusted comment's syntax and its key id.
+ * trusted keys and not revoked, signature over the BLAKE2b-512 prehash,
+ * signature over signature || trusted comment, then the trusted comment's
+ * syntax and its key id.
  */
 #include "config.h"
 
@@ -328,6 +329,10 @@ bundle_verify(struct ctx *c, const uint8_t *data, size_t len, const uint8_t *sig
 	}
 	if (key == NULL) {
 		r = ctx_err(c, E_VERIFY, "signed by key %s, not a trusted key", signer);
+		goto out;
+	}
+	if (bundle_pubkey_is_revoked(key)) {
+		r = ctx_err(c, E_VERIFY, "key %s is revoked", signer);
 		goto out;
 	}
 	crypto_generichash(hash, sizeof(hash), data, len, NULL, 0);

@@ -8,5 +8,6 @@ int cmd_scan(struct ctx *c, int argc, char **argv);
 int cmd_packages(struct ctx *c, int argc, char **argv);
 int cmd_verify(struct ctx *c, int argc, char **argv);
 int cmd_vercmp(struct ctx *c, int argc, char **argv);
+int cmd_db(struct ctx *c, int argc, char **argv);
 
 #endif

@@ -1,7 +1,8 @@
 /*
- * verify.c - `airlock verify`: is this bundle signed by a trusted key, intact
- * and fresh? Exit 0 valid, 1 when a signature, trust or expiry check fails
- * (reason on stderr), 2 for anything else (usage, I/O, malformed files).
+ * verify.c - `airlock verify`: is this bundle signed by a trusted, unrevoked key,
+ * intact and fresh? Exit 0 valid, 1 when a signature, trust, revocation or
+ * expiry check fails (reason on stderr), 2 for anything else (usage, I/O,
+ * malformed files).
  */
 #include "config.h"
 
@@ -15,17 +16,18 @@
 #include "bundles/bundle.h"
 #include "cmd/cmd.h"
 
-enum { OPT_KEYS = 256 };
+enum { OPT_KEYS = 256, OPT_REVOKED };
 
 static const struct option long_opts[] = {
 	{ "keys", required_argument, NULL, OPT_KEYS },
+	{ "revoked", required_argument, NULL, OPT_REVOKED },
 	{ NULL, 0, NULL, 0 },
 };
 
 int
 cmd_verify(struct ctx *c, int argc, char **argv)
 {
-	const char *pubpath = NULL, *dir = NULL, *path;
+	const char *pubpath = NULL, *dir = NULL, *revoked = NULL, *path;
 	struct bundle_pubkey *keys = NULL;
 	const struct bundle_meta *m;
 	struct bundle *b = NULL;
@@ -44,6 +46,9 @@ cmd_verify(struct ctx *c, int argc, char **argv)
 		case OPT_KEYS:
 			dir = optarg;
 			break;
+		case OPT_REVOKED:
+			revoked = optarg;
+			break;
 		default:
 			return ctx_err(c, E_USAGE, "unknown option or missing argument");
 		}
@@ -51,7 +56,7 @@ cmd_verify(struct ctx *c, int argc, char **argv)
 	if (argc - optind != 1)
 		return ctx_err(c, E_USAGE, "expected one NAME.db.zst");
 	path = argv[optind];
-	if ((r = bundle_keys_load(c, pubpath, dir, &keys, &nkeys)) != 0)
+	if ((r = bundle_keys_load_revoked(c, pubpath, dir, revoked, &keys, &nkeys)) != 0)
 		goto out;
 	r = bundle_open(c, path, keys, nkeys, (int64_t)time(NULL), &b);
 	if (r == E_VERIFY || r == E_STALE) {
