@@ -34,6 +34,12 @@ static const char namespace_sql[] =
 static const char sources_sql[] =
 "SELECT name, format, parser_version, records FROM source ORDER BY id";
 
+static const char inputs_sql[] =
+"SELECT s.name, i.path, i.sha256, i.bytes, i.upstream_time, i.id\n"
+"  FROM source_input AS i\n"
+"  JOIN source AS s ON s.id = i.source_id\n"
+" ORDER BY s.id, i.id";
+
 static const char *const states[] = {
 	"fixed", "unfixed", "wont-fix", "unknown", "not-affected", NULL
 };
@@ -194,6 +200,54 @@ bundle_sources(struct ctx *c, struct bundle *b, bundle_source_fn fn, void *arg)
 	}
 	if (rc != SQLITE_DONE) {
 		r = q_err(c, b, "source");
+		goto out;
+	}
+	r = 0;
+ out:
+	sqlite3_finalize(st);
+	return r;
+}
+
+static int
+is_sha256_hex(const char *s)
+{
+	size_t i;
+
+	for (i = 0; i < 64; i++)
+		if (!((s[i] >= '0' && s[i] <= '9') || (s[i] >= 'a' && s[i] <= 'f')))
+			return 0;
+	return s[64] == '\0';
+}
+
+int
+bundle_source_inputs(struct ctx *c, struct bundle *b, bundle_input_fn fn, void *arg)
+{
+	struct bundle_source_input in;
+	sqlite3_stmt *st = NULL;
+	int rc, r = E_INTERNAL;
+
+	if (fn == NULL)
+		return ctx_err(c, E_INTERNAL, "bundle_source_inputs: null callback");
+	if ((r = q_prepare(c, b, inputs_sql, "source_input", &st)) != 0)
+		goto out;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		memset(&in, 0, sizeof(in));
+		in.source = col(st, 0);
+		in.path = col(st, 1);
+		in.sha256 = col(st, 2);
+		in.upstream_time = col(st, 4);
+		if (in.source == NULL || in.path == NULL || in.sha256 == NULL ||
+		    !is_sha256_hex(in.sha256) || sqlite3_column_type(st, 3) != SQLITE_INTEGER ||
+		    (in.bytes = sqlite3_column_int64(st, 3)) < 0) {
+			r = ctx_err(c, E_FORMAT, "bundle: source_input row %lld: missing or "
+			    "malformed column", (long long)sqlite3_column_int64(st, 5));
+			goto out;
+		}
+		if ((r = fn(c, &in, arg)) != 0)
+			goto out;
+	}
+	if (rc != SQLITE_DONE) {
+		r = q_err(c, b, "source_input");
 		goto out;
 	}
 	r = 0;
