@@ -14,8 +14,8 @@ mode=${1:-demo}
 
 BUILD_DEPS="build-essential autoconf automake pkg-config libarchive-dev libsqlite3-dev \
 libsodium-dev libxml2-dev libyaml-dev libyajl-dev libzstd-dev"
-TEST_DEPS="jq minisign rpm zstd sqlite3 debootstrap podman buildah skopeo umoci python3 \
-python3-jsonschema python3-rfc3987 libxml2-utils"
+TEST_DEPS="jq minisign rpm zstd sqlite3 debootstrap podman buildah skopeo umoci python3 python3-yaml \
+python3-jsonschema python3-rfc3987 libxml2-utils chromium"
 
 say() { printf '\n== %s\n' "$*"; }
 
@@ -80,6 +80,8 @@ test)
 		"$top/../shared/tools/make-test-images" "$images"
 	fi
 	export AIRLOCK_TEST_IMAGES="$images"
+	# the official-schema validator beside the repo (distcheck's tree is elsewhere)
+	export AIRLOCK_VALIDATE_REPORT="$top/../shared/tools/validate-report"
 	passed=0 failed=0
 	run_check() { # run_check LABEL DIR [make target]
 		label=$1 dir=$top/$2 target=${3:-check}

@@ -11,6 +11,8 @@
 /* NULL-terminated, in the order `airlock-feed sources` lists them. */
 const struct feed_source *const feed_sources[] = {
 	&feed_debian,
+	&feed_ubuntu,
+	&feed_alpine,
 	NULL
 };
 

@@ -32,6 +32,8 @@ const struct feed_source *feed_find(const char *name);
 
 /* Per-source exports (one line each). */
 extern const struct feed_source feed_debian;
+extern const struct feed_source feed_alpine;
+extern const struct feed_source feed_ubuntu;
 
 /*
  * The Debian tracker parser over bytes in memory (for fuzzers and tests): the
@@ -39,6 +41,20 @@ extern const struct feed_source feed_debian;
  * w may be NULL: rows are then checked and counted but written nowhere.
  */
 int feed_debian_parse_buf(struct ctx *c, const uint8_t *buf, size_t len,
+    struct bundle_writer *w, int64_t *records);
+
+/*
+ * The Ubuntu tracker parser over one CVE file in memory (for fuzzers and tests):
+ * the parser each file of a directory or tarball goes through. w may be NULL.
+ */
+int feed_ubuntu_parse_buf(struct ctx *c, const uint8_t *buf, size_t len,
+    struct bundle_writer *w, int64_t *records);
+
+/*
+ * The Alpine secdb parser over bytes in memory (JSON, or YAML when the first
+ * non-blank byte is not '{'), for fuzzers and tests; w may be NULL as above.
+ */
+int feed_alpine_parse_buf(struct ctx *c, const uint8_t *buf, size_t len,
     struct bundle_writer *w, int64_t *records);
 
 #endif

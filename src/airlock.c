@@ -10,12 +10,18 @@
 
 static const struct cmd commands[] = {
 	{ "scan", cmd_scan,
-	  "scan --bundle NAME.db.zst (-p KEY.pub | --keys DIR) [-f FORMAT [-o FILE]]... IMAGE.tar",
-	  "scan an image tarball against a verified bundle" },
+	  "scan [--bundle NAME.db.zst | --db-dir DIR] [-p KEY.pub | --keys DIR] [--revoked FILE]\n"
+	  "       [--allow-expired] [--allow-downgrade] [-f FORMAT [-o FILE]]... IMAGE.tar",
+	  "scan an image tarball against the imported (or a given) verified bundle" },
 	{ "packages", cmd_packages, "packages [-f table|json] [-o FILE] IMAGE.tar",
 	  "print an image's OS and installed packages" },
-	{ "verify", cmd_verify, "verify (-p KEY.pub | --keys DIR) [-q] NAME.db.zst",
+	{ "verify", cmd_verify, "verify [-p KEY.pub | --keys DIR] [--revoked FILE] [-q] NAME.db.zst",
 	  "check a bundle's signature and freshness" },
+	{ "db", cmd_db,
+	  "db import [--db-dir DIR] [-p KEY.pub | --keys DIR] [--revoked FILE]\n"
+	  "       [--allow-downgrade] [-q] NAME.db.zst\n"
+	  "   or: airlock db status [--db-dir DIR] [-p KEY.pub | --keys DIR] [--revoked FILE] [-q]",
+	  "import a bundle into the database directory, or show what is installed" },
 	{ "vercmp", cmd_vercmp, "vercmp deb A B | vercmp deb -",
 	  "compare two versions with the package manager's ordering" },
 	{ 0 },

@@ -1,10 +1,14 @@
 /*
- * packages.c - `airlock packages [-f FORMAT] [-o FILE] IMAGE.tar`: the OS and
- * installed packages of an image archive, without any bundle. The renderers
- * are the report module's (JSON contract in doc/airlock-json.7).
+ * packages.c - `airlock packages [-f FORMAT] [-o FILE] [--image REF] [--fast]
+ * IMAGE`: the OS and installed packages of an image archive (a file, "-" for
+ * standard input, or an OCI layout directory), without any bundle. The
+ * renderers are the report module's (JSON contract in doc/airlock-json.7).
+ * An archive holding several images needs --image (the error lists them);
+ * --fast skips the layer digests (see image_open_opts).
  */
 #include "config.h"
 
+#include <getopt.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -16,10 +20,20 @@
 #include "pkgdb/pkgdb.h"
 #include "report/report.h"
 
+enum { OPT_IMAGE = 256, OPT_FAST };
+
 int
 cmd_packages(struct ctx *c, int argc, char **argv)
 {
+	static const struct option longopts[] = {
+		{ "format", required_argument, NULL, 'f' },
+		{ "output", required_argument, NULL, 'o' },
+		{ "image", required_argument, NULL, OPT_IMAGE },
+		{ "fast", no_argument, NULL, OPT_FAST },
+		{ NULL, 0, NULL, 0 },
+	};
 	const char *format = "table", *outpath = NULL;
+	struct image_opts io;
 	struct image *img = NULL;
 	struct osinfo os;
 	struct pkglist pkgs;
@@ -27,11 +41,14 @@ cmd_packages(struct ctx *c, int argc, char **argv)
 	struct sb b = SB_INIT;
 	int ch, r = E_INTERNAL;
 
-	while ((ch = getopt(argc, argv, "f:o:q")) != -1) {
+	memset(&io, 0, sizeof(io));
+	while ((ch = getopt_long(argc, argv, "f:o:q", longopts, NULL)) != -1) {
 		switch (ch) {
 		case 'f': format = optarg; break;
 		case 'o': outpath = optarg; break;
 		case 'q': c->quiet = 1; break;
+		case OPT_IMAGE: io.ref = optarg; break;
+		case OPT_FAST: io.fast = 1; break;
 		default:
 			return ctx_err(c, E_USAGE, "packages: unknown option '%s'", argv[optind - 1]);
 		}
@@ -40,7 +57,7 @@ cmd_packages(struct ctx *c, int argc, char **argv)
 		return r;
 	if (argc - optind != 1)
 		return ctx_err(c, E_USAGE, "packages: exactly one image archive expected");
-	if ((r = inventory_read(c, argv[optind], &img, &os, &pkgs)) != 0)
+	if ((r = inventory_read(c, argv[optind], &io, &img, &os, &pkgs)) != 0)
 		return r;
 	memset(&rep, 0, sizeof(rep));
 	rep.image_path = argv[optind];

@@ -1,5 +1,6 @@
 /*
- * osrel.c - which distribution an image is, from os-release(5).
+ * osrel.c - which distribution an image is, from os-release(5) and the
+ * distributions' own release files.
  *
  * os-release is a list of shell-style KEY=VALUE assignments: values may be
  * unquoted, "double quoted" (backslash escapes \" \\ \$ \` and a backslash
@@ -9,6 +10,7 @@
  */
 #include "config.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -22,12 +24,46 @@
 #define OSREL_MAX_LINE		4096		/* one assignment */
 #define OSREL_MAX_LINES		1024
 #define OSREL_MAX_CODENAME	64		/* a codename derived from VERSION */
+#define OSREL_MAX_ALPINE	64		/* the version in etc/alpine-release */
+#define OSREL_MAX_RELFILE	4096		/* bytes of a release file looked at */
+#define OSREL_MAX_VERSION	64		/* a version taken from one */
 
 const char *const image_os_paths[] = {
 	"etc/os-release",
 	"usr/lib/os-release",
 	"etc/debian_version",
+	"etc/alpine-release",
+	"etc/centos-release",
+	"etc/rocky-release",
+	"etc/almalinux-release",
+	"etc/oracle-release",
+	"etc/fedora-release",
+	"etc/redhat-release",
+	"etc/amazon-linux-release",
+	"etc/system-release",
+	"etc/SuSE-release",
 	NULL,
+};
+
+/* "NAME release VERSION (CODENAME)" files, most specific first. */
+static const char *const rh_files[] = {
+	"etc/centos-release", "etc/rocky-release", "etc/almalinux-release",
+	"etc/oracle-release", "etc/fedora-release", "etc/redhat-release",
+	"etc/amazon-linux-release", "etc/system-release", NULL,
+};
+
+/* The os-release ID of the distribution a release file's first line names. */
+static const struct {
+	const char *prefix;
+	const char *id;
+} rh_names[] = {
+	{ "CentOS", "centos" },
+	{ "Rocky Linux", "rocky" },
+	{ "AlmaLinux", "almalinux" },
+	{ "Oracle Linux", "ol" },
+	{ "Fedora", "fedora" },
+	{ "Red Hat Enterprise Linux", "rhel" },
+	{ "Amazon Linux", "amzn" },
 };
 
 void
@@ -39,6 +75,7 @@ osinfo_free(struct osinfo *os)
 	free(os->version_id);
 	free(os->codename);
 	free(os->pretty_name);
+	free(os->release);
 	memset(os, 0, sizeof(*os));
 }
 
@@ -222,21 +259,241 @@ os_from_debian_version(const struct image_file *f, struct osinfo *os)
 		os->version_id = xstrndup((const char *)f->data, n);
 }
 
+/*
+ * etc/alpine-release holds the release as one line ("3.18.4", on edge
+ * "3.19_alpha20230901"): its version when it is a plain token of
+ * [0-9A-Za-z._-], at most OSREL_MAX_ALPINE bytes; else NULL.
+ */
+static char *
+alpine_release(const struct image_file *f)
+{
+	size_t n = 0;
+
+	while (n < f->len && n <= OSREL_MAX_ALPINE &&
+	    ((f->data[n] >= '0' && f->data[n] <= '9') ||
+	    (f->data[n] >= 'a' && f->data[n] <= 'z') ||
+	    (f->data[n] >= 'A' && f->data[n] <= 'Z') ||
+	    f->data[n] == '.' || f->data[n] == '_' || f->data[n] == '-'))
+		n++;
+	if (n == 0 || n > OSREL_MAX_ALPINE ||
+	    !(n == f->len || f->data[n] == '\n' || f->data[n] == '\r'))
+		return NULL;
+	return xstrndup((const char *)f->data, n);
+}
+
+static int
+is_version_char(uint8_t ch)
+{
+	return (ch >= '0' && ch <= '9') || (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') ||
+	    ch == '.' || ch == '_' || ch == '-';
+}
+
+/* The first line of a release file, blanks trimmed, at most OSREL_MAX_RELFILE. */
+static char *
+first_line(const struct image_file *f)
+{
+	size_t n = 0, b = 0;
+
+	while (n < f->len && n < OSREL_MAX_RELFILE && f->data[n] != '\n' && f->data[n] != '\r')
+		n++;
+	while (b < n && (f->data[b] == ' ' || f->data[b] == '\t'))
+		b++;
+	while (n > b && (f->data[n - 1] == ' ' || f->data[n - 1] == '\t'))
+		n--;
+	if (n == b || memchr(f->data + b, '\0', n - b) != NULL)
+		return NULL;
+	return xstrndup((const char *)f->data + b, n - b);
+}
+
+/* The version after " release " in a line: "CentOS Linux release 7.9.2009 (Core)". */
+static char *
+release_version(const char *line)
+{
+	const char *p = strstr(line, " release ");
+	size_t n = 0;
+
+	if (p == NULL)
+		return NULL;
+	p += 9;
+	while (p[n] != '\0' && n <= OSREL_MAX_VERSION && is_version_char((uint8_t)p[n]))
+		n++;
+	if (n == 0 || n > OSREL_MAX_VERSION || !(p[0] >= '0' && p[0] <= '9'))
+		return NULL;
+	return xstrndup(p, n);
+}
+
+/* "VERSION = 12" and "PATCHLEVEL = 3" of SuSE-release: "12.3" ("12" for 0). */
+static char *
+suse_version(const struct image_file *f)
+{
+	char ver[OSREL_MAX_VERSION + 1], pl[OSREL_MAX_VERSION + 1], *out;
+	const uint8_t *p = f->data, *end = f->data + (f->len < OSREL_MAX_RELFILE ? f->len :
+	    OSREL_MAX_RELFILE), *e;
+	size_t n;
+
+	ver[0] = pl[0] = '\0';
+	for (; p < end; p = e + 1) {
+		char *dst = NULL;
+
+		if ((e = memchr(p, '\n', (size_t)(end - p))) == NULL)
+			e = end;
+		if ((size_t)(e - p) > 8 && memcmp(p, "VERSION", 7) == 0)
+			dst = ver, p += 7;
+		else if ((size_t)(e - p) > 11 && memcmp(p, "PATCHLEVEL", 10) == 0)
+			dst = pl, p += 10;
+		if (dst == NULL)
+			continue;
+		while (p < e && (*p == ' ' || *p == '\t'))
+			p++;
+		if (p == e || *p++ != '=')
+			continue;
+		while (p < e && (*p == ' ' || *p == '\t'))
+			p++;
+		for (n = 0; p + n < e && n < OSREL_MAX_VERSION && is_version_char(p[n]); n++)
+			dst[n] = (char)p[n];
+		dst[n] = '\0';
+		if (e == end)
+			break;
+	}
+	if (ver[0] < '0' || ver[0] > '9')
+		return NULL;
+	if (pl[0] == '\0' || strcmp(pl, "0") == 0 || strchr(ver, '.') != NULL)
+		return xstrdup(ver);
+	out = xmalloc(strlen(ver) + 1 + strlen(pl) + 1);
+	snprintf(out, strlen(ver) + 1 + strlen(pl) + 1, "%s.%s", ver, pl);
+	return out;
+}
+
+/* The major version: "7.9.2009" -> "7". */
+static char *
+major_of(const char *v)
+{
+	size_t n = strspn(v, "0123456789");
+
+	return n > 0 ? xstrndup(v, n) : NULL;
+}
+
+/*
+ * No os-release, no debian_version, no alpine-release: an older Red Hat family,
+ * Amazon or SUSE image. version_id follows what their os-release would say:
+ * the major version (Amazon Linux AMI: the whole "2018.03"); SUSE "12.3".
+ */
+static void
+os_from_release_files(const struct image *img, struct osinfo *os)
+{
+	const struct image_file *f = NULL;
+	char *line;
+	size_t i, j;
+
+	for (i = 0; rh_files[i] != NULL && f == NULL; i++)
+		f = image_file(img, rh_files[i]);
+	if (f != NULL && (line = first_line(f)) != NULL) {
+		for (j = 0; j < sizeof(rh_names) / sizeof(rh_names[0]); j++)
+			if (strncmp(line, rh_names[j].prefix, strlen(rh_names[j].prefix)) == 0)
+				break;
+		if (j < sizeof(rh_names) / sizeof(rh_names[0])) {
+			os->id = xstrdup(rh_names[j].id);
+			os->release = release_version(line);
+			if (os->release != NULL)
+				os->version_id = strstr(line, " AMI ") != NULL ?
+				    xstrdup(os->release) : major_of(os->release);
+			os->pretty_name = line;
+			return;
+		}
+		free(line);
+	}
+	if ((f = image_file(img, "etc/SuSE-release")) != NULL &&
+	    (line = first_line(f)) != NULL) {
+		if (strncmp(line, "openSUSE", 8) == 0)
+			os->id = xstrdup("opensuse");
+		else if (strncmp(line, "SUSE Linux Enterprise Desktop", 29) == 0)
+			os->id = xstrdup("sled");
+		else if (strncmp(line, "SUSE Linux Enterprise", 21) == 0)
+			os->id = xstrdup("sles");
+		if (os->id == NULL) {
+			free(line);
+			return;
+		}
+		os->release = suse_version(f);
+		os->version_id = xstrdup_or_null(os->release);
+		os->pretty_name = line;
+	}
+}
+
+/* The point release from the distribution's own file, where it says more. */
+static void
+os_release_detail(const struct image *img, struct osinfo *os)
+{
+	const struct image_file *f;
+	char *line;
+	size_t i, n = 0;
+
+	if (os->id == NULL || os->release != NULL)
+		return;
+	if (strcmp(os->id, "debian") == 0) {
+		/* "12.5": digits and dots on one line ("bookworm/sid" says nothing) */
+		if ((f = image_file(img, "etc/debian_version")) == NULL)
+			return;
+		while (n < f->len && n < OSREL_MAX_VERSION &&
+		    ((f->data[n] >= '0' && f->data[n] <= '9') || f->data[n] == '.'))
+			n++;
+		if (n > 0 && f->data[0] != '.' && (n == f->len || f->data[n] == '\n'))
+			os->release = xstrndup((const char *)f->data, n);
+		return;
+	}
+	if (strcmp(os->id, "sles") == 0 || strcmp(os->id, "sled") == 0 ||
+	    strncmp(os->id, "opensuse", 8) == 0) {
+		if ((f = image_file(img, "etc/SuSE-release")) != NULL)
+			os->release = suse_version(f);
+		return;
+	}
+	for (i = 0; i < sizeof(rh_names) / sizeof(rh_names[0]); i++)
+		if (strcmp(os->id, rh_names[i].id) == 0)
+			break;
+	if (i == sizeof(rh_names) / sizeof(rh_names[0]))
+		return;
+	for (i = 0; rh_files[i] != NULL && os->release == NULL; i++) {
+		if ((f = image_file(img, rh_files[i])) == NULL || (line = first_line(f)) == NULL)
+			continue;
+		os->release = release_version(line);
+		free(line);
+	}
+}
+
 int
 image_os(struct ctx *c, const struct image *img, struct osinfo *os)
 {
-	const struct image_file *f;
+	const struct image_file *f, *alp;
 	int r;
 
 	memset(os, 0, sizeof(*os));
+	alp = image_file(img, "etc/alpine-release");
 	if ((f = image_file(img, "etc/os-release")) == NULL)
 		f = image_file(img, "usr/lib/os-release");
 	if (f == NULL) {
 		if ((f = image_file(img, "etc/debian_version")) != NULL)
 			os_from_debian_version(f, os);
+		else if (alp != NULL) {
+			/* Alpine without os-release: the release file alone */
+			os->id = xstrdup("alpine");
+			os->release = alpine_release(alp);
+			os->version_id = xstrdup_or_null(os->release);
+		} else
+			os_from_release_files(img, os);
+		os_release_detail(img, os);
 		return 0;
 	}
-	if ((r = image_os_parse(c, f->data, f->len, os)) != 0)
+	if ((r = image_os_parse(c, f->data, f->len, os)) != 0) {
 		ctx_prefix(c, "%s", f->path);
-	return r;
+		return r;
+	}
+	/* Alpine: etc/alpine-release is the release, and the version when
+	 * os-release lacks VERSION_ID */
+	if (os->id != NULL && strcmp(os->id, "alpine") == 0 && alp != NULL) {
+		os->release = alpine_release(alp);
+		if (os->version_id == NULL)
+			os->version_id = xstrdup_or_null(os->release);
+	}
+	os_release_detail(img, os);
+	return 0;
 }

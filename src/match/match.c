@@ -124,8 +124,16 @@ on_row(struct ctx *c, const struct bundle_affected *row, void *arg)
 	if (r != 0) {
 		/* one bad comparison makes the whole package not assessable */
 		if (!st->version_failed) {
-			sb_addf(&why, "cannot compare version %s with %s's fixed version %s (%s)",
-			    installed, row->vuln_id, row->fixed_version, c->err);
+			const char *bad = installed, *reason = NULL;
+
+			/* name the version that is not valid, and why */
+			if (version_check((enum version_eco)eco, installed, &reason) == 0) {
+				bad = row->fixed_version;
+				version_check((enum version_eco)eco, bad, &reason);
+			}
+			sb_addf(&why, "cannot compare version %s with %s's fixed version %s: "
+			    "%s: %s", installed, row->vuln_id, row->fixed_version, bad,
+			    reason ? reason : "invalid");
 			add_not_assessed(st, "package", p->name, p->version, sb_str(&why));
 			sb_free(&why);
 		}
@@ -187,8 +195,69 @@ release_debian(const struct osinfo *os, struct sb *ns, const char **why)
 	return 0;
 }
 
+/* Ubuntu: the version ("18.04") from VERSION_ID, else from the codename. ESM
+ * and other channels ("ubuntu:16.04-esm-infra") are never chosen here: an
+ * image's os-release names only its base release. */
+static int
+release_ubuntu(const struct osinfo *os, struct sb *ns, const char **why)
+{
+	const char *v = NULL;
+
+	if (os->version_id != NULL && release_ubuntu_codename(os->version_id) != NULL)
+		v = os->version_id;
+	else if (os->codename != NULL)
+		v = release_ubuntu_version(os->codename);
+	if (v == NULL) {
+		*why = "Ubuntu release not recognised from os-release (VERSION_ID, "
+		    "VERSION_CODENAME)";
+		return -1;
+	}
+	sb_adds(ns, v);
+	return 0;
+}
+
+/*
+ * Alpine: the branch ("3.18") from VERSION_ID "3.18.4" (or "3.18"). An edge
+ * image (VERSION_ID "3.19_alpha20230901") or anything else has no stable
+ * branch whose secdb could judge it: not assessed.
+ */
+static int
+release_alpine(const struct osinfo *os, struct sb *ns, const char **why)
+{
+	const char *v = os->version_id ? os->version_id : os->release;
+	size_t i, digits = 0, dots = 0, cut = 0;
+
+	*why = "Alpine release not recognised from os-release (VERSION_ID) or "
+	    "etc/alpine-release";
+	if (v == NULL)
+		return -1;
+	if (strchr(v, '_') != NULL || strcmp(v, "edge") == 0) {
+		*why = "Alpine edge (a development snapshot): no stable branch's secdb "
+		    "applies to it";
+		return -1;
+	}
+	for (i = 0; v[i] != '\0'; i++) {
+		if (v[i] == '.') {
+			if (digits == 0 || ++dots > 2)
+				return -1;
+			if (dots == 2)
+				cut = i;	/* "3.18.4" -> "3.18" */
+			digits = 0;
+		} else if (v[i] >= '0' && v[i] <= '9' && digits < 9)
+			digits++;
+		else
+			return -1;
+	}
+	if (dots == 0 || digits == 0)
+		return -1;
+	sb_add(ns, v, cut ? cut : i);
+	return 0;
+}
+
 static const struct os_rule os_rules[] = {
 	{ "debian", "deb", "debian:", "source", release_debian },
+	{ "ubuntu", "deb", "ubuntu:", "source", release_ubuntu },
+	{ "alpine", "apk", "alpine:", "source", release_alpine },
 };
 
 static const struct os_rule *

@@ -11,6 +11,7 @@
 
 const struct pkgdb_reader *const pkgdb_readers[] = {
 	&pkgdb_dpkg,
+	&pkgdb_apk,
 	&pkgdb_rpm_sqlite,
 	&pkgdb_rpm_ndb,
 	&pkgdb_rpm_bdb,

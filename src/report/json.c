@@ -5,6 +5,7 @@
 #include "config.h"
 
 #include <inttypes.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "base/sb.h"
@@ -13,17 +14,9 @@
 #include "match/match.h"
 #include "pkgdb/pkgdb.h"
 #include "report/report.h"
+#include "report/report_private.h"
 
-#define JW_DEPTH_MAX 16
-
-/* A small writer that places commas, newlines and indentation. */
-struct jw {
-	struct sb *out;
-	int depth;
-	int count[JW_DEPTH_MAX];	/* members written at each depth */
-	int after_key;
-};
-
+/* The writer of report_private.h: commas, newlines and indentation. */
 static void
 jw_sep(struct jw *w)
 {
@@ -45,12 +38,14 @@ jw_sep(struct jw *w)
 static void
 jw_open(struct jw *w, char c)
 {
+	if (w->depth >= JW_DEPTH_MAX)
+		abort();	/* a renderer nests deeper than JW_DEPTH_MAX: a bug */
 	jw_sep(w);
 	sb_addc(w->out, c);
 	w->count[w->depth++] = 0;
 }
 
-static void
+void
 jw_close(struct jw *w, char c)
 {
 	int i, had = w->count[--w->depth] > 0;
@@ -72,7 +67,7 @@ jw_key(struct jw *w, const char *k)
 	w->after_key = 1;
 }
 
-static void
+void
 jw_str(struct jw *w, const char *k, const char *v)
 {
 	if (k)
@@ -81,7 +76,7 @@ jw_str(struct jw *w, const char *k, const char *v)
 	sb_add_json_str(w->out, v);
 }
 
-static void
+void
 jw_int(struct jw *w, const char *k, int64_t v)
 {
 	if (k)
@@ -90,7 +85,16 @@ jw_int(struct jw *w, const char *k, int64_t v)
 	sb_addf(w->out, "%" PRId64, v);
 }
 
-static void
+void
+jw_bool(struct jw *w, const char *k, int v)
+{
+	if (k)
+		jw_key(w, k);
+	jw_sep(w);	/* after a key: only clears after_key */
+	sb_adds(w->out, v ? "true" : "false");
+}
+
+void
 jw_obj(struct jw *w, const char *k)
 {
 	if (k)
@@ -98,7 +102,7 @@ jw_obj(struct jw *w, const char *k)
 	jw_open(w, '{');
 }
 
-static void
+void
 jw_arr(struct jw *w, const char *k)
 {
 	if (k)
@@ -168,7 +172,7 @@ json_packages(struct jw *w, const struct pkglist *pkgs)
 void
 report_json_packages(const struct report *r, struct sb *out)
 {
-	struct jw w = { out, 0, { 0 }, 0 };
+	struct jw w = JW_INIT(out);
 
 	jw_obj(&w, NULL);
 	jw_int(&w, "schema_version", REPORT_SCHEMA_VERSION);
@@ -196,6 +200,13 @@ json_bundle(struct jw *w, const struct report *r)
 	jw_str(w, "expires", expires);
 	jw_str(w, "key_id", m->keyid);
 	jw_int(w, "age_days", (r->now - m->created) / 86400);
+	/* trust overrides are part of the evidence, never silent */
+	jw_bool(w, "expired", m->expired);
+	jw_bool(w, "downgrade", m->downgrade);
+	if (m->downgrade)
+		jw_int(w, "downgraded_from", (int64_t)m->downgraded_from);
+	else
+		jw_str(w, "downgraded_from", NULL);
 	jw_arr(w, "sources");
 	for (i = 0; i < r->nsources; i++) {
 		jw_obj(w, NULL);
@@ -214,7 +225,7 @@ report_json_scan(const struct report *r, struct sb *out)
 {
 	const struct match_result *m = r->match;
 	static const char *const states[] = { "fixed", "unfixed", "wont-fix", "unknown" };
-	struct jw w = { out, 0, { 0 }, 0 };
+	struct jw w = JW_INIT(out);
 	char now[32];
 	size_t i, j, n;
 

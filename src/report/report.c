@@ -7,6 +7,7 @@
 #include "base/ctx.h"
 #include "base/sb.h"
 #include "match/match.h"
+#include "policy/policy.h"
 #include "report/report.h"
 
 static const struct {
@@ -16,12 +17,19 @@ static const struct {
 } formats[] = {
 	{ "table", report_table_scan, report_table_packages },
 	{ "json", report_json_scan, report_json_packages },
+	{ "yaml", report_yaml_scan, NULL },
+	{ "sarif", report_sarif_scan, NULL },
+	{ "cyclonedx", report_cyclonedx_scan, report_cyclonedx_packages },
+	{ "html", report_html_scan, NULL },
+	{ "junit", report_junit_scan, NULL },
 };
 
 enum report_verdict
 report_verdict(const struct report *r)
 {
-	/* Default policy until --policy exists: any finding fails the scan. */
+	if (r->eval != NULL)
+		return r->eval->verdict;
+	/* the default policy (policy_default()): any finding fails the scan */
 	if (r->match->nfindings > 0)
 		return REPORT_FAIL;
 	if (r->match->nnot_assessed > 0)
@@ -47,12 +55,18 @@ report_check_format(struct ctx *c, const char *name)
 	size_t i;
 	int r;
 
+	/* "verdict" (the auditor's YAML, policy/verdict.c) can fail, so it is
+	 * not a row of formats[] */
+	if (strcmp(name, "verdict") == 0)
+		return 0;
 	for (i = 0; i < sizeof(formats) / sizeof(formats[0]); i++) {
-		if (strcmp(formats[i].name, name) == 0)
+		if (strcmp(formats[i].name, name) == 0) {
+			sb_free(&names);
 			return 0;
+		}
 		sb_addf(&names, "%s%s", i ? ", " : "", formats[i].name);
 	}
-	r = ctx_err(c, E_USAGE, "unknown format '%s' (%s)", name, sb_str(&names));
+	r = ctx_err(c, E_USAGE, "unknown format '%s' (%s, verdict)", name, sb_str(&names));
 	sb_free(&names);
 	return r;
 }
@@ -62,13 +76,20 @@ report_render(struct ctx *c, const char *format, const struct report *r, struct 
 {
 	size_t i;
 
+	if (strcmp(format, "verdict") == 0) {
+		if (r->match == NULL || r->policy == NULL || r->eval == NULL)
+			return ctx_err(c, E_USAGE, "format verdict needs a scan");
+		return policy_verdict_render(c, r, out);
+	}
 	for (i = 0; i < sizeof(formats) / sizeof(formats[0]); i++) {
 		if (strcmp(formats[i].name, format) != 0)
 			continue;
 		if (r->match)
 			formats[i].scan(r, out);
-		else
+		else if (formats[i].packages)
 			formats[i].packages(r, out);
+		else
+			return ctx_err(c, E_USAGE, "format %s needs a scan", format);
 		return 0;
 	}
 	return report_check_format(c, format);

@@ -125,6 +125,12 @@ report_table_scan(const struct report *r, struct sb *out)
 	sb_addf(out, "Bundle:  %s (serial %llu, created %s, %lld day%s old, key %s)\n",
 	    r->bundle_path, (unsigned long long)r->meta->serial, created, (long long)age,
 	    age == 1 ? "" : "s", r->meta->keyid);
+	if (r->meta->expired)
+		sb_adds(out, "WARNING: the bundle has EXPIRED; scanned with --allow-expired\n");
+	if (r->meta->downgrade)
+		sb_addf(out, "WARNING: the bundle (serial %llu) is OLDER than the installed serial "
+		    "%llu; accepted with --allow-downgrade\n", (unsigned long long)r->meta->serial,
+		    (unsigned long long)r->meta->downgraded_from);
 	if (m->coverage && strcmp(m->coverage, "fixes-only") == 0)
 	{
 		sb_adds(out, "Note:    the feeds for ");

@@ -12,6 +12,10 @@ SAMPLE=$DATA/images/sample-bullseye.docker.tar
 TMP=$(mktemp -d "${TMPDIR:-/tmp}/airlock-e2e.XXXXXX")
 trap 'rm -rf "$TMP"' EXIT
 unset AIRLOCK_KEYS AIRLOCK_PASSPHRASE SOURCE_DATE_EPOCH
+# an empty database directory: a scan with --bundle checks the installed serial
+# for rollback, and this machine's own /var/lib/airlock must not change results
+AIRLOCK_DB_DIR=$TMP/db-none
+export AIRLOCK_DB_DIR
 export NO_COLOR=1
 failures=0
 

@@ -2,10 +2,15 @@
 
 #include <archive.h>
 #include <archive_entry.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
 #include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "base/ctx.h"
@@ -31,7 +36,8 @@ static const char debian12_os_release[] =
     "SUPPORT_URL=\"https://www.debian.org/support\"\n"
     "BUG_REPORT_URL=\"https://bugs.debian.org/\"\n";
 
-/* One layer entry: 'f' file, 'd' directory, 'l' symlink, 'h' hard link. */
+/* One layer entry: 'f' file, 'd' directory, 'l' symlink, 'h' hard link, 'c' a
+ * character device. */
 struct tent {
 	const char *path;
 	char type;
@@ -88,6 +94,11 @@ tar_build(const struct tent *ents, size_t n, struct sb *out)
 			archive_entry_set_perm(e, 0644);
 			archive_entry_set_hardlink(e, ents[i].data);
 			archive_entry_set_size(e, 0);
+			break;
+		case 'c':
+			archive_entry_set_filetype(e, AE_IFCHR);
+			archive_entry_set_perm(e, 0666);
+			archive_entry_set_rdev(e, (dev_t)0x0105);	/* 1,5: /dev/zero */
 			break;
 		}
 		archive_write_header(a, e);
@@ -192,6 +203,7 @@ struct dopts {
 	int gzip_outer;
 	int bad_diff_id;	/* 1-based layer whose diff_id is wrong, 0 none */
 	int two_images;
+	int bad_config_name;	/* the config's file name is not its digest */
 };
 
 /*
@@ -237,6 +249,8 @@ docker_archive(const char *path, const struct layer *layers, size_t nl, const st
 	snprintf(config_digest, 72, "sha256:%s", hex);
 	for (i = 0; i < nl; i++)
 		sb_addf(&lnames, "%s\"%zu/layer.tar\"", i ? "," : "", i);
+	if (o->bad_config_name)
+		hex[0] = hex[0] == '0' ? '1' : '0';
 	sb_addf(&man, "[{\"Config\":\"%s.json\",\"RepoTags\":[\"localhost/test:1\",\"test:latest\"],"
 	    "\"Layers\":[%s]}", hex, sb_str(&lnames));
 	if (o->two_images)
@@ -342,6 +356,8 @@ DEFINE_TEST(test_image_docker_two_layers)
 	sha_hex(arch, len, hex);
 	free(arch);
 	ASSERT_STR_EQ(img->archive_sha256, hex);
+	ASSERT_INT_EQ(img->digests_verified, 1);
+	ASSERT_INT_EQ(img->passes, 1);
 	ASSERT_STR_EQ(img->config_digest, cfg);
 	ASSERT_STR_EQ(img->tags[0], "localhost/test:1");
 	ASSERT_STR_EQ(img->tags[1], "test:latest");
@@ -400,7 +416,7 @@ DEFINE_TEST(test_image_whiteouts)
 	const struct layer layers[] = {
 		{ l1, 6, 0, "one" }, { l2, 2, 0, "two" }, { l3, 4, 1, "three" },
 	};
-	struct dopts o = { 1, 0, 0, 0 };
+	struct dopts o = { 1, 0, 0, 0, 0 };
 	char cfg[72];
 	struct ctx c;
 	struct image *img = NULL;
@@ -448,7 +464,7 @@ DEFINE_TEST(test_image_gzip_outer)
 		    "Version: 1.0-1\n", 0 },
 	};
 	const struct layer layers[] = { { l1, 2, 1, "a" }, { l2, 1, 2, "b" } };
-	struct dopts o = { 0, 1, 0, 0 };
+	struct dopts o = { 0, 1, 0, 0, 0 };
 	char cfg[72], hex[65];
 	struct ctx c;
 	struct image *img = NULL;
@@ -475,7 +491,7 @@ DEFINE_TEST(test_image_wrong_diff_id)
 	const struct tent l1[] = { { "etc/debian_version", 'f', "12.5\n", 0 } };
 	const struct tent l2[] = { { "etc/hostname", 'f', "x\n", 0 } };
 	const struct layer layers[] = { { l1, 1, 0, "a" }, { l2, 1, 1, "b" } };
-	struct dopts o = { 0, 0, 2, 0 };
+	struct dopts o = { 0, 0, 2, 0, 0 };
 	char cfg[72];
 	struct ctx c;
 	struct image *img = NULL;
@@ -533,6 +549,9 @@ DEFINE_TEST(test_image_links_need_another_walk)
 	ctx_init(&c);
 	docker_archive("img.tar", layers, 1, &o, cfg);
 	ASSERT_OK(&c, image_open(&c, "img.tar", want_all, &img));
+	/* every target came before its link in the layer: it is read again, and
+	 * once more for the link found at opt/link on the second read */
+	ASSERT_INT_EQ(img->passes, 3);
 	ASSERT(file_is(img, "var/lib/dpkg/status", "Package: h\nStatus: install ok installed\n"
 	    "Version: 7\n", 0));
 	ASSERT(file_is(img, "etc/os-release", debian12_os_release, 0));
@@ -657,7 +676,7 @@ DEFINE_TEST(test_image_not_images)
 {
 	const struct tent l1[] = { { "etc/debian_version", 'f', "12.5\n", 0 } };
 	const struct layer layers[] = { { l1, 1, 0, "a" } };
-	struct dopts o = { 0, 0, 0, 1 };
+	struct dopts o = { 0, 0, 0, 1, 0 };
 	char cfg[72];
 	struct ctx c;
 	struct image *img = NULL;
@@ -677,8 +696,16 @@ DEFINE_TEST(test_image_not_images)
 	ASSERT_INT_EQ(image_open(&c, "plain.tar", want_all, &img), E_FORMAT);
 	ASSERT(strstr(c.err, "no manifest.json or index.json") != NULL);
 	docker_archive("two.tar", layers, 1, &o, cfg);
-	ASSERT_INT_EQ(image_open(&c, "two.tar", want_all, &img), E_UNSUPPORTED);
+	ASSERT_INT_EQ(image_open(&c, "two.tar", want_all, &img), E_USAGE);
+	ASSERT(strstr(c.err, "2 images in the archive; choose one with --image: "
+	    "localhost/test:1 (sha256:") != NULL);
+	ASSERT(strstr(c.err, "untagged (sha256:") != NULL);
 	ASSERT(img == NULL);
+	o.two_images = 0;
+	o.bad_config_name = 1;
+	docker_archive("badcfg.tar", layers, 1, &o, cfg);
+	ASSERT_INT_EQ(image_open(&c, "badcfg.tar", want_all, &img), E_VERIFY);
+	ASSERT(strstr(c.err, "not the digest its name states") != NULL);
 }
 
 /* A real `podman save` archive (tests/e2e/make-sample-image.sh) vs its dpkg-query truth. */
@@ -878,4 +905,956 @@ DEFINE_TEST(test_image_limits_and_junk)
 	ASSERT_INT_EQ(image_open(&c, "junk.tar", want_all, &img), E_FORMAT);
 	ASSERT(strncmp(c.err, "junk.tar: layer 3/3 (sha256:", 28) == 0);
 	ASSERT(img == NULL);
+}
+
+/* ---- reading modes, inputs, selection -------------------------------------- */
+
+static void
+write_file(const char *path, const void *data, size_t len)
+{
+	FILE *f = fopen(path, "wb");
+
+	if (f == NULL)
+		abort();
+	if (len > 0 && fwrite(data, 1, len, f) != len)
+		abort();
+	fclose(f);
+}
+
+/* Bytes this process has read so far (/proc/self/io rchar). */
+static unsigned long long
+rchar(void)
+{
+	char line[128];
+	unsigned long long n = 0;
+	FILE *f = fopen("/proc/self/io", "r");
+
+	if (f == NULL)
+		return 0;
+	while (fgets(line, sizeof(line), f) != NULL)
+		if (sscanf(line, "rchar: %llu", &n) == 1)
+			break;
+	fclose(f);
+	return n;
+}
+
+/* Peak RSS (VmHWM, KiB) since the last hwm_reset(). AddressSanitizer's shadow
+ * memory and quarantine make it meaningless: no memory bound is checked then. */
+#ifdef __SANITIZE_ADDRESS__
+#define RSS_CHECKED 0
+#else
+#define RSS_CHECKED 1
+#endif
+
+static void
+hwm_reset(void)
+{
+	FILE *f = fopen("/proc/self/clear_refs", "w");
+
+	if (f != NULL) {
+		fputs("5", f);	/* 5: reset the peak RSS */
+		fclose(f);
+	}
+}
+
+static long
+hwm_kib(void)
+{
+	char line[128];
+	long n = -1;
+	FILE *f = fopen("/proc/self/status", "r");
+
+	if (f == NULL)
+		return -1;
+	while (fgets(line, sizeof(line), f) != NULL)
+		if (sscanf(line, "VmHWM: %ld", &n) == 1)
+			break;
+	fclose(f);
+	return n;
+}
+
+/*
+ * Several images in one docker-archive: A (localhost/a:1, x/common:latest) and
+ * B (docker.io/library/b:2, y/common:latest), each one layer.
+ */
+static void
+docker_two_images(const char *path, char cfg_a[65], char cfg_b[65])
+{
+	const struct tent la[] = { { "etc/debian_version", 'f', "11.1\n", 0 } };
+	const struct tent lb[] = { { "etc/debian_version", 'f', "12.5\n", 0 } };
+	struct sb ua = SB_INIT, ub = SB_INIT, ca = SB_INIT, cb = SB_INIT, man = SB_INIT;
+	struct sb name = SB_INIT;
+	char ha[65], hb[65];
+	struct outer out;
+
+	tar_build(la, 1, &ua);
+	tar_build(lb, 1, &ub);
+	sha_hex(ua.s, ua.len, ha);
+	sha_hex(ub.s, ub.len, hb);
+	sb_addf(&ca, "{\"rootfs\":{\"type\":\"layers\",\"diff_ids\":[\"sha256:%s\"]},"
+	    "\"history\":[{\"created_by\":\"a\"}]}", ha);
+	sb_addf(&cb, "{\"rootfs\":{\"type\":\"layers\",\"diff_ids\":[\"sha256:%s\"]},"
+	    "\"history\":[{\"created_by\":\"b\"}]}", hb);
+	sha_hex(ca.s, ca.len, cfg_a);
+	sha_hex(cb.s, cb.len, cfg_b);
+	sb_addf(&man, "[{\"Config\":\"%s.json\",\"RepoTags\":[\"localhost/a:1\","
+	    "\"x/common:latest\"],\"Layers\":[\"%s.tar\"]},"
+	    "{\"Config\":\"%s.json\",\"RepoTags\":[\"docker.io/library/b:2\","
+	    "\"y/common:latest\"],\"Layers\":[\"%s.tar\"]}]", cfg_a, ha, cfg_b, hb);
+	outer_open(&out, path, 0);
+	sb_addf(&name, "%s.tar", ha);
+	outer_add(&out, sb_str(&name), ua.s, ua.len);
+	sb_reset(&name);
+	sb_addf(&name, "%s.tar", hb);
+	outer_add(&out, sb_str(&name), ub.s, ub.len);
+	sb_reset(&name);
+	sb_addf(&name, "%s.json", cfg_a);
+	outer_add(&out, sb_str(&name), ca.s, ca.len);
+	sb_reset(&name);
+	sb_addf(&name, "%s.json", cfg_b);
+	outer_add(&out, sb_str(&name), cb.s, cb.len);
+	outer_add(&out, "manifest.json", man.s, man.len);
+	outer_close(&out);
+	sb_free(&ua);
+	sb_free(&ub);
+	sb_free(&ca);
+	sb_free(&cb);
+	sb_free(&man);
+	sb_free(&name);
+}
+
+static int
+opens_as(struct ctx *c, const char *path, const char *ref, const char *debian_version)
+{
+	struct image_opts o = { ref, 0 };
+	struct image *img = NULL;
+	int ok;
+
+	if (image_open_opts(c, path, want_all, &o, &img) != 0)
+		return 0;
+	ok = file_is(img, "etc/debian_version", debian_version, 0);
+	image_free(img);
+	return ok;
+}
+
+DEFINE_TEST(test_image_select_docker)
+{
+	struct image_opts o = { NULL, 0 };
+	struct image *img = NULL;
+	char cfg_a[65], cfg_b[65], ref[80];
+	struct ctx c;
+
+	ctx_init(&c);
+	docker_two_images("two.tar", cfg_a, cfg_b);
+	ASSERT_INT_EQ(image_open_opts(&c, "two.tar", want_all, &o, &img), E_USAGE);
+	ASSERT(strstr(c.err, "2 images in the archive; choose one with --image") != NULL);
+	ASSERT(strstr(c.err, "localhost/a:1 (sha256:") != NULL);
+	ASSERT(strstr(c.err, "docker.io/library/b:2 (sha256:") != NULL);
+	/* by tag, with or without the registry part; by name; by digest prefix */
+	ASSERT(opens_as(&c, "two.tar", "localhost/a:1", "11.1\n"));
+	ASSERT(opens_as(&c, "two.tar", "b:2", "12.5\n"));
+	ASSERT(opens_as(&c, "two.tar", "library/b:2", "12.5\n"));
+	ASSERT(opens_as(&c, "two.tar", "localhost/a", "11.1\n"));
+	ASSERT(opens_as(&c, "two.tar", "x/common", "11.1\n"));
+	snprintf(ref, sizeof(ref), "%.8s", cfg_b);
+	ASSERT(opens_as(&c, "two.tar", ref, "12.5\n"));
+	snprintf(ref, sizeof(ref), "sha256:%.12s", cfg_a);
+	ASSERT(opens_as(&c, "two.tar", ref, "11.1\n"));
+	o.ref = "b:2";
+	ASSERT_OK(&c, image_open_opts(&c, "two.tar", want_all, &o, &img));
+	ASSERT_STR_EQ(img->tags[0], "docker.io/library/b:2");
+	ASSERT_STR_EQ(img->tags[1], "y/common:latest");
+	ASSERT(img->tags[2] == NULL);
+	ASSERT_STR_EQ(img->layers[0].created_by, "b");
+	image_free(img);
+	img = NULL;
+	o.ref = "common:latest";
+	ASSERT_INT_EQ(image_open_opts(&c, "two.tar", want_all, &o, &img), E_USAGE);
+	ASSERT(strstr(c.err, "'common:latest' matches 2 images") != NULL);
+	o.ref = "a:2";
+	ASSERT_INT_EQ(image_open_opts(&c, "two.tar", want_all, &o, &img), E_NOTFOUND);
+	ASSERT(strstr(c.err, "no image matches 'a:2'; the archive holds: localhost/a:1") != NULL);
+	o.ref = "sha256:1";	/* too short for a digest, and not a name */
+	ASSERT_INT_EQ(image_open_opts(&c, "two.tar", want_all, &o, &img), E_NOTFOUND);
+	ASSERT(img == NULL);
+}
+
+/* Options of an OCI image built by oci_build(). */
+struct ociopts {
+	int as_dir;		/* an OCI layout directory, not an archive */
+	int reverse;		/* layer blobs in the archive from the last to the first */
+	int second;		/* a second image in the index (ref name "other:3") */
+	int gzip;		/* gzip layers */
+};
+
+struct oci_out {
+	char cfg[72];		/* config digest of the (first) image */
+	char man[72];		/* its manifest's digest */
+	char cfg2[72];
+};
+
+static void
+oci_put(struct outer *out, const struct ociopts *o, const char *name, const void *data,
+    size_t len)
+{
+	struct sb p = SB_INIT;
+
+	if (!o->as_dir) {
+		outer_add(out, name, data, len);
+		return;
+	}
+	sb_addf(&p, "%s", name);
+	write_file(sb_str(&p), data, len);
+	sb_free(&p);
+}
+
+/* An OCI image layout (archive or directory) of the layers, in order. */
+static void
+oci_build(const char *path, const struct layer *layers, size_t nl, const struct ociopts *o,
+    struct oci_out *res)
+{
+	struct sb cfg = SB_INIT, cfg2 = SB_INIT, man = SB_INIT, man2 = SB_INIT, idx = SB_INIT;
+	struct sb name = SB_INIT, *blobs = calloc(nl, sizeof(*blobs)), ldesc = SB_INIT;
+	char (*bhex)[65] = calloc(nl, sizeof(*bhex)), diff[65], chex[65], c2hex[65], mhex[65];
+	char m2hex[65];
+	struct outer out;
+	size_t i, k;
+
+	sb_adds(&cfg, "{\"rootfs\":{\"type\":\"layers\",\"diff_ids\":[");
+	for (i = 0; i < nl; i++) {
+		struct sb u = SB_INIT;
+
+		tar_build(layers[i].ents, layers[i].n, &u);
+		sha_hex(u.s, u.len, diff);
+		if (o->gzip)
+			compress(&u, 1, &blobs[i]);
+		else
+			sb_add(&blobs[i], u.s, u.len);
+		sha_hex(blobs[i].s, blobs[i].len, bhex[i]);
+		sb_addf(&cfg, "%s\"sha256:%s\"", i ? "," : "", diff);
+		sb_addf(&ldesc, "%s{\"mediaType\":\"application/vnd.oci.image.layer.v1.tar%s\","
+		    "\"digest\":\"sha256:%s\",\"size\":%zu}", i ? "," : "", o->gzip ? "+gzip" : "",
+		    bhex[i], blobs[i].len);
+		sb_free(&u);
+	}
+	sb_adds(&cfg, "]},\"history\":[");
+	sb_add(&cfg2, cfg.s, cfg.len);
+	for (i = 0; i < nl; i++) {
+		sb_addf(&cfg, "%s{\"created_by\":\"%s\"}", i ? "," : "", layers[i].created_by);
+		sb_addf(&cfg2, "%s{\"created_by\":\"other %zu\"}", i ? "," : "", i);
+	}
+	sb_adds(&cfg, "]}");
+	sb_adds(&cfg2, "]}");
+	sha_hex(cfg.s, cfg.len, chex);
+	sha_hex(cfg2.s, cfg2.len, c2hex);
+	snprintf(res->cfg, sizeof(res->cfg), "sha256:%s", chex);
+	snprintf(res->cfg2, sizeof(res->cfg2), "sha256:%s", c2hex);
+	sb_addf(&man, "{\"schemaVersion\":2,\"config\":{\"digest\":\"sha256:%s\"},"
+	    "\"layers\":[%s]}", chex, sb_str(&ldesc));
+	sb_addf(&man2, "{\"schemaVersion\":2,\"config\":{\"digest\":\"sha256:%s\"},"
+	    "\"layers\":[%s]}", c2hex, sb_str(&ldesc));
+	sha_hex(man.s, man.len, mhex);
+	sha_hex(man2.s, man2.len, m2hex);
+	snprintf(res->man, sizeof(res->man), "sha256:%s", mhex);
+	sb_addf(&idx, "{\"schemaVersion\":2,\"manifests\":[{\"digest\":\"sha256:%s\","
+	    "\"annotations\":{\"org.opencontainers.image.ref.name\":\"localhost/oci:2\"},"
+	    "\"platform\":{\"os\":\"linux\",\"architecture\":\"amd64\"}}", mhex);
+	if (o->second)
+		sb_addf(&idx, ",{\"digest\":\"sha256:%s\",\"annotations\":"
+		    "{\"org.opencontainers.image.ref.name\":\"other:3\"}}", m2hex);
+	sb_adds(&idx, "]}");
+	if (o->as_dir) {
+		mkdir(path, 0755);
+		if (chdir(path) != 0)
+			abort();
+		mkdir("blobs", 0755);
+		mkdir("blobs/sha256", 0755);
+	} else
+		outer_open(&out, path, 0);
+	oci_put(&out, o, "oci-layout", "{\"imageLayoutVersion\": \"1.0.0\"}", 30);
+	oci_put(&out, o, "index.json", idx.s, idx.len);
+	for (k = 0; k < nl; k++) {
+		i = o->reverse ? nl - 1 - k : k;
+		sb_reset(&name);
+		sb_addf(&name, "blobs/sha256/%s", bhex[i]);
+		oci_put(&out, o, sb_str(&name), blobs[i].s, blobs[i].len);
+	}
+	sb_reset(&name);
+	sb_addf(&name, "blobs/sha256/%s", chex);
+	oci_put(&out, o, sb_str(&name), cfg.s, cfg.len);
+	sb_reset(&name);
+	sb_addf(&name, "blobs/sha256/%s", mhex);
+	oci_put(&out, o, sb_str(&name), man.s, man.len);
+	if (o->second) {
+		sb_reset(&name);
+		sb_addf(&name, "blobs/sha256/%s", c2hex);
+		oci_put(&out, o, sb_str(&name), cfg2.s, cfg2.len);
+		sb_reset(&name);
+		sb_addf(&name, "blobs/sha256/%s", m2hex);
+		oci_put(&out, o, sb_str(&name), man2.s, man2.len);
+	}
+	if (o->as_dir) {
+		if (chdir("..") != 0)
+			abort();
+	} else
+		outer_close(&out);
+	for (i = 0; i < nl; i++)
+		sb_free(&blobs[i]);
+	free(blobs);
+	free(bhex);
+	sb_free(&cfg);
+	sb_free(&cfg2);
+	sb_free(&man);
+	sb_free(&man2);
+	sb_free(&idx);
+	sb_free(&name);
+	sb_free(&ldesc);
+}
+
+static const struct tent oci_l1[] = {
+	{ "usr/lib/os-release", 'f', debian12_os_release, 0 },
+	{ "etc/os-release", 'l', "../usr/lib/os-release", 0 },
+	{ "var/lib/dpkg/status", 'f', "Package: o\nStatus: install ok installed\n"
+	    "Version: 5\n", 0 },
+};
+static const struct tent oci_l2[] = {
+	{ "var/lib/dpkg/status", 'f', "Package: o\nStatus: install ok installed\n"
+	    "Version: 5\n\nPackage: p\nStatus: install ok installed\nVersion: 6\n", 0 },
+};
+
+/* An OCI layout directory, and an OCI archive with two images. */
+DEFINE_TEST(test_image_oci_dir_and_index)
+{
+	const struct layer layers[] = { { oci_l1, 3, 0, "base" }, { oci_l2, 1, 1, "add p" } };
+	struct ociopts oo = { 1, 0, 1, 1 };
+	struct image_opts io = { "localhost/oci:2", 0 };
+	struct oci_out res;
+	struct image *img = NULL;
+	struct pkglist l = { 0 };
+	char ref[80];
+	struct ctx c;
+
+	ctx_init(&c);
+	oci_build("layout", layers, 2, &oo, &res);
+	ASSERT_OK(&c, image_open_opts(&c, "layout", want_all, &io, &img));
+	ASSERT(img->archive_sha256 == NULL);	/* no archive */
+	ASSERT_INT_EQ(img->digests_verified, 1);
+	ASSERT_STR_EQ(img->config_digest, res.cfg);
+	ASSERT_STR_EQ(img->tags[0], "localhost/oci:2");
+	ASSERT(img->tags[1] == NULL);	/* the platform is no tag */
+	ASSERT(file_is(img, "etc/os-release", debian12_os_release, 0));
+	ASSERT_OK(&c, pkgdb_read_all(&c, img, &l));
+	ASSERT_INT_EQ(l.n, 2);
+	pkglist_free(&l);
+	image_free(img);
+	img = NULL;
+	/* the other image, by its ref name, and by its manifest's digest */
+	io.ref = "other:3";
+	ASSERT_OK(&c, image_open_opts(&c, "layout", want_all, &io, &img));
+	ASSERT_STR_EQ(img->config_digest, res.cfg2);
+	ASSERT_STR_EQ(img->layers[1].created_by, "other 1");
+	image_free(img);
+	img = NULL;
+	snprintf(ref, sizeof(ref), "%.10s", res.man + 7);
+	io.ref = ref;
+	ASSERT_OK(&c, image_open_opts(&c, "layout", want_all, &io, &img));
+	ASSERT_STR_EQ(img->config_digest, res.cfg);
+	image_free(img);
+	img = NULL;
+	io.ref = "linux/amd64";	/* by platform */
+	ASSERT_OK(&c, image_open_opts(&c, "layout", want_all, &io, &img));
+	ASSERT_STR_EQ(img->config_digest, res.cfg);
+	image_free(img);
+	img = NULL;
+	ASSERT_INT_EQ(image_open(&c, "layout", want_all, &img), E_USAGE);
+	ASSERT(strstr(c.err, "localhost/oci:2 (sha256:") != NULL);
+	ASSERT(strstr(c.err, "other:3 (sha256:") != NULL);
+	/* fast: the same files, no digests */
+	io.ref = "localhost/oci:2";
+	io.fast = 1;
+	ASSERT_OK(&c, image_open_opts(&c, "layout", want_all, &io, &img));
+	ASSERT_INT_EQ(img->digests_verified, 0);
+	ASSERT(file_is(img, "etc/os-release", debian12_os_release, 0));
+	image_free(img);
+	img = NULL;
+	/* a blob that is a symlink is not followed out of the layout */
+	ASSERT(unlink("layout/index.json") == 0);
+	ASSERT(symlink("/etc/hostname", "layout/index.json") == 0);
+	ASSERT_INT_EQ(image_open(&c, "layout", want_all, &img), E_FORMAT);
+	ASSERT(strstr(c.err, "no manifest.json or index.json: not an image layout") != NULL);
+	/* the same image as an archive, from standard input through a pipe below */
+	oo.as_dir = 0;
+	oci_build("oci.tar", layers, 2, &oo, &res);
+	io.ref = "other:3";
+	io.fast = 0;
+	ASSERT_OK(&c, image_open_opts(&c, "oci.tar", want_all, &io, &img));
+	ASSERT_STR_EQ(img->config_digest, res.cfg2);
+	ASSERT(img->archive_sha256 != NULL);
+	image_free(img);
+}
+
+/* Runs image_open_opts on "-" with file as standard input: a regular file, or
+ * (pipe) a pipe fed by a child process. */
+static int
+open_stdin(struct ctx *c, const char *file, int pipe_it, const char *const *want,
+    const struct image_opts *o, struct image **img)
+{
+	int saved = dup(STDIN_FILENO), fd, p[2], r;
+	pid_t pid = -1;
+
+	if (!pipe_it) {
+		fd = open(file, O_RDONLY);
+		dup2(fd, STDIN_FILENO);
+		close(fd);
+	} else {
+		if (pipe(p) != 0)
+			abort();
+		if ((pid = fork()) == 0) {
+			uint8_t buf[4096];
+			ssize_t n;
+
+			close(p[0]);
+			signal(SIGPIPE, SIG_DFL);
+			fd = open(file, O_RDONLY);
+			while ((n = read(fd, buf, sizeof(buf))) > 0)
+				if (write(p[1], buf, (size_t)n) != n)
+					_exit(1);
+			_exit(0);
+		}
+		close(p[1]);
+		dup2(p[0], STDIN_FILENO);
+		close(p[0]);
+	}
+	r = image_open_opts(c, "-", want, o, img);
+	dup2(saved, STDIN_FILENO);
+	close(saved);
+	if (pid > 0)
+		waitpid(pid, NULL, 0);
+	return r;
+}
+
+DEFINE_TEST(test_image_stdin)
+{
+	const struct tent l1[] = {
+		{ "var/lib/dpkg/status-old", 'f', "Package: h\nStatus: install ok installed\n"
+		    "Version: 7\n", 0 },
+		{ "var/lib/dpkg/status", 'h', "var/lib/dpkg/status-old", 0 },
+	};
+	const struct layer layers[] = { { oci_l1, 3, 0, "base" }, { oci_l2, 1, 1, "add p" } };
+	const struct layer hard[] = { { l1, 2, 0, "a" } };
+	struct ociopts oo = { 0, 1, 0, 1 };
+	struct image_opts io = { NULL, 0 };
+	struct dopts d = { 0 };
+	struct oci_out res;
+	struct image *img = NULL;
+	char cfg[72], hex[65];
+	uint8_t *arch;
+	size_t len;
+	struct ctx c;
+
+	ctx_init(&c);
+	oci_build("oci.tar", layers, 2, &oo, &res);
+	arch = test_slurp("oci.tar", &len);
+	sha_hex(arch, len, hex);
+	free(arch);
+	ASSERT_OK(&c, open_stdin(&c, "oci.tar", 0, want_all, &io, &img));
+	ASSERT_STR_EQ(img->archive_sha256, hex);
+	ASSERT(file_is(img, "etc/os-release", debian12_os_release, 0));
+	image_free(img);
+	img = NULL;
+	ASSERT_OK(&c, open_stdin(&c, "oci.tar", 1, want_all, &io, &img));
+	ASSERT_STR_EQ(img->archive_sha256, hex);
+	ASSERT_INT_EQ(image_file(img, "var/lib/dpkg/status")->layer, 1);
+	image_free(img);
+	img = NULL;
+	io.fast = 1;	/* a pipe cannot seek: streamed, nothing hashed */
+	ASSERT_OK(&c, open_stdin(&c, "oci.tar", 1, want_all, &io, &img));
+	ASSERT(img->archive_sha256 == NULL);
+	ASSERT_INT_EQ(image_file(img, "var/lib/dpkg/status")->layer, 1);
+	image_free(img);
+	img = NULL;
+	/* a hard link to a file not kept needs a second read: not from a pipe */
+	docker_archive("hard.tar", hard, 1, &d, cfg);
+	io.fast = 0;
+	ASSERT_INT_EQ(open_stdin(&c, "hard.tar", 1, want_all, &io, &img), E_UNSUPPORTED);
+	ASSERT(strstr(c.err, "-: links lead to files of a layer already read, and standard "
+	    "input cannot be read again") != NULL);
+	ASSERT_OK(&c, open_stdin(&c, "hard.tar", 0, want_all, &io, &img));
+	ASSERT_INT_EQ(img->passes, 2);
+	ASSERT(image_file(img, "var/lib/dpkg/status") != NULL);
+	image_free(img);
+}
+
+/*
+ * --fast on a seekable uncompressed archive reads the tar headers and the
+ * wanted files, not the data of other files; the default reads (and hashes)
+ * every byte. A wrong diff_id goes unnoticed in fast mode only.
+ */
+DEFINE_TEST(test_image_fast_skips_data)
+{
+	struct tent l1[] = {
+		{ "usr/lib/os-release", 'f', debian12_os_release, 0 },
+		{ "etc/os-release", 'l', "../usr/lib/os-release", 0 },
+		{ "usr/lib/big.so", 'f', NULL, 0 },
+		{ "var/lib/dpkg/status", 'f', "Package: o\nStatus: install ok installed\n"
+		    "Version: 5\n", 0 },
+		{ "usr/share/big.dat", 'f', NULL, 0 },
+	};
+	const struct layer layers[] = { { l1, 5, 0, "a" } };
+	struct image_opts io = { NULL, 1 };
+	struct dopts d = { 0, 0, 1, 0, 0 };
+	struct image *img = NULL;
+	unsigned long long r0, fast, slow;
+	char cfg[72], *big;
+	size_t i, n = 4 << 20;
+	unsigned int seed = 7;
+	struct ctx c;
+
+	ctx_init(&c);
+	big = malloc(n);
+	for (i = 0; i < n; i++)
+		big[i] = (char)rand_r(&seed);
+	l1[2].data = l1[4].data = big;
+	l1[2].len = l1[4].len = n;
+	docker_archive("img.tar", layers, 1, &d, cfg);	/* its diff_id is wrong */
+	r0 = rchar();
+	ASSERT_OK(&c, image_open_opts(&c, "img.tar", want_all, &io, &img));
+	fast = rchar() - r0;
+	ASSERT_INT_EQ(img->digests_verified, 0);
+	ASSERT(img->archive_sha256 == NULL);
+	ASSERT(file_is(img, "etc/os-release", debian12_os_release, 0));
+	ASSERT(image_file(img, "var/lib/dpkg/status") != NULL);
+	image_free(img);
+	img = NULL;
+	r0 = rchar();
+	ASSERT_INT_EQ(image_open(&c, "img.tar", want_all, &img), E_VERIFY);
+	slow = rchar() - r0;
+	ASSERT(slow >= 2 * n);
+	ASSERT(fast < 128 * 1024);
+	free(big);
+}
+
+/* Layer summaries: a link's target is read in the same pass when no layer read
+ * before it may hold it; a layer that may is read again. */
+DEFINE_TEST(test_image_one_read)
+{
+	static const char *const want_apk[] = { "lib/apk/db/installed", "etc/os-release",
+		"usr/lib/os-release", NULL };
+	const struct tent base[] = {	/* merged /usr: lib -> usr/lib, then its files */
+		{ "etc/os-release", 'l', "../usr/lib/os-release", 0 },
+		{ "lib", 'l', "usr/lib", 0 },
+		{ "usr/", 'd', NULL, 0 },
+		{ "usr/lib/", 'd', NULL, 0 },
+		{ "usr/lib/apk/db/installed", 'f', "P:musl\nV:1.2.4-r2\nA:x86_64\n", 0 },
+		{ "usr/lib/os-release", 'f', debian12_os_release, 0 },
+	};
+	const struct tent other[] = {	/* read first in the archive: unrelated files */
+		{ "usr/", 'd', NULL, 0 },
+		{ "usr/lib/", 'd', NULL, 0 },
+		{ "usr/lib/libz.so.1", 'f', "\x7f" "ELF", 0 },
+	};
+	const struct tent upd[] = {	/* read first: it replaces the database */
+		{ "usr/lib/apk/db/installed", 'f', "P:musl\nV:1.2.5-r0\nA:x86_64\n", 0 },
+	};
+	const struct layer l2[] = { { base, 6, 0, "base" }, { other, 3, 0, "other" } };
+	const struct layer l3[] = { { base, 6, 0, "base" }, { upd, 1, 0, "upgrade" } };
+	struct ociopts oo = { 0, 1, 0, 0 };	/* blobs in reverse: the upper layer first */
+	struct oci_out res;
+	struct image *img = NULL;
+	const struct image_file *f;
+	struct ctx c;
+
+	ctx_init(&c);
+	oci_build("a.tar", l2, 2, &oo, &res);
+	ASSERT_OK(&c, image_open(&c, "a.tar", want_apk, &img));
+	ASSERT_INT_EQ(img->passes, 1);
+	ASSERT((f = image_file(img, "lib/apk/db/installed")) != NULL);
+	ASSERT_INT_EQ(f->layer, 0);
+	ASSERT(file_is(img, "etc/os-release", debian12_os_release, 0));
+	image_free(img);
+	img = NULL;
+	oci_build("b.tar", l3, 2, &oo, &res);
+	ASSERT_OK(&c, image_open(&c, "b.tar", want_apk, &img));
+	ASSERT_INT_EQ(img->passes, 2);
+	ASSERT(file_is(img, "lib/apk/db/installed", "P:musl\nV:1.2.5-r0\nA:x86_64\n", 1));
+	/* the view of layer 0 has the first version */
+	ASSERT(image_layer_view(img, 1) == img);
+	ASSERT((f = image_file(image_layer_view(img, 0), "lib/apk/db/installed")) != NULL);
+	ASSERT_INT_EQ(f->layer, 0);
+	ASSERT(f->len == 27 && memcmp(f->data, "P:musl\nV:1.2.4-r2\nA:x86_64\n", 27) == 0);
+	ASSERT(image_layer_view(img, 2) == NULL);
+	image_free(img);
+}
+
+/* The layer views of a real two-layer image: libsope1 came with layer 1. */
+DEFINE_TEST(test_image_views_real_sample)
+{
+	const char **want = pkgdb_want_paths();
+	struct ctx c;
+	struct image *img = NULL;
+	const struct image *v0;
+	struct pkglist l = { 0 };
+	size_t i;
+	int adduser = 0, sope = 0;
+
+	ctx_init(&c);
+	ASSERT_OK(&c, image_open(&c, test_data("images/sample-bullseye.docker.tar"), want, &img));
+	free(want);
+	ASSERT_INT_EQ(img->nlayers, 2);
+	ASSERT_INT_EQ(img->passes, 1);
+	ASSERT(image_layer_view(img, 1) == img);
+	ASSERT((v0 = image_layer_view(img, 0)) != NULL && v0 != img);
+	ASSERT_INT_EQ(image_file(v0, "var/lib/dpkg/status")->layer, 0);
+	ASSERT_INT_EQ(image_file(img, "var/lib/dpkg/status")->layer, 1);
+	ASSERT_OK(&c, pkgdb_read_all(&c, v0, &l));
+	for (i = 0; i < l.n; i++) {
+		adduser += strcmp(l.v[i].name, "adduser") == 0;
+		sope += strcmp(l.v[i].name, "libsope1") == 0;
+	}
+	ASSERT_INT_EQ(adduser, 1);
+	ASSERT_INT_EQ(sope, 0);
+	pkglist_free(&l);
+	ASSERT_OK(&c, pkgdb_read_all(&c, img, &l));
+	for (i = 0; i < l.n; i++)
+		sope += strcmp(l.v[i].name, "libsope1") == 0;
+	ASSERT_INT_EQ(sope, 1);
+	pkglist_free(&l);
+	image_free(img);
+}
+
+/*
+ * Hostile layer entries: a device at a wanted path is no file; absolute links
+ * and links climbing above the root stay inside it; a link out to the host's
+ * /proc finds nothing; a hard link with ".." is an error.
+ */
+DEFINE_TEST(test_image_hostile_entries)
+{
+	const struct tent l1[] = {
+		{ "var/lib/dpkg/status", 'c', NULL, 0 },
+		{ "usr/lib/os-release", 'f', debian12_os_release, 0 },
+		{ "etc/os-release", 'l', "../../../../../../../usr/lib/os-release", 0 },
+		{ "etc/debian_version", 'l', "/proc/self/environ", 0 },
+		{ "var/lib/dpkg/status.d", 'l', "../../../../../../../../db", 0 },
+		{ "db/x", 'f', "Package: x\nVersion: 1\n", 0 },
+	};
+	const struct tent l2[] = {
+		{ "etc/os-release", 'h', "../../etc/shadow", 0 },
+	};
+	const struct layer ok[] = { { l1, 6, 0, "a" } };
+	const struct layer bad[] = { { l1, 6, 0, "a" }, { l2, 1, 0, "b" } };
+	struct dopts d = { 0 };
+	struct image *img = NULL;
+	size_t first;
+	char cfg[72];
+	struct ctx c;
+
+	ctx_init(&c);
+	docker_archive("ok.tar", ok, 1, &d, cfg);
+	ASSERT_OK(&c, image_open(&c, "ok.tar", want_all, &img));
+	ASSERT(image_file(img, "var/lib/dpkg/status") == NULL);
+	ASSERT(file_is(img, "etc/os-release", debian12_os_release, 0));
+	ASSERT(image_file(img, "etc/debian_version") == NULL);
+	/* status.d -> ../../../../../../../../db: /db, inside the image */
+	ASSERT_INT_EQ(img->passes, 1);
+	ASSERT_INT_EQ(image_dir(img, "var/lib/dpkg/status.d/", &first), 1);
+	ASSERT_STR_EQ(img->files[first].path, "var/lib/dpkg/status.d/x");
+	image_free(img);
+	img = NULL;
+	docker_archive("bad.tar", bad, 2, &d, cfg);
+	ASSERT_INT_EQ(image_open(&c, "bad.tar", want_all, &img), E_FORMAT);
+	ASSERT(strstr(c.err, "layer 2/2") != NULL && strstr(c.err, "bad hard link target") != NULL);
+}
+
+/* A ustar header of a regular file of size bytes (no data follows it). */
+static void
+ustar_header(const char *name, unsigned long long size, struct sb *out)
+{
+	char h[512];
+	unsigned int sum = 0;
+	size_t i;
+
+	memset(h, 0, sizeof(h));
+	snprintf(h, 100, "%s", name);
+	snprintf(h + 100, 8, "%07o", 0644);
+	snprintf(h + 108, 8, "%07o", 0);
+	snprintf(h + 116, 8, "%07o", 0);
+	snprintf(h + 124, 12, "%011llo", size);
+	snprintf(h + 136, 12, "%011o", 1700000000);
+	memset(h + 148, ' ', 8);
+	h[156] = '0';
+	memcpy(h + 257, "ustar", 6);
+	memcpy(h + 263, "00", 2);
+	for (i = 0; i < sizeof(h); i++)
+		sum += (uint8_t)h[i];
+	snprintf(h + 148, 8, "%06o", sum);
+	sb_add(out, h, sizeof(h));
+}
+
+/* gzip members concatenated: one holding a small tar (ents), or with ents NULL a
+ * tar header of a 4 GiB file, then n of 1 MiB of zeros. */
+static void
+zero_bomb(const struct tent *ents, size_t nents, size_t n, struct sb *out)
+{
+	struct sb u = SB_INIT, z = SB_INIT, zz = SB_INIT;
+	char *zeros = calloc(1, 1 << 20);
+	size_t i;
+
+	if (ents != NULL)
+		tar_build(ents, nents, &u);
+	else
+		ustar_header("var/lib/big", 0xffffffffULL, &u);
+	compress(&u, 1, out);
+	sb_add(&z, zeros, 1 << 20);
+	compress(&z, 1, &zz);
+	for (i = 0; i < n; i++)
+		sb_add(out, zz.s, zz.len);
+	free(zeros);
+	sb_free(&u);
+	sb_free(&z);
+	sb_free(&zz);
+}
+
+static void
+bomb_archive(const char *path, const struct sb *bomb)
+{
+	struct sb cfg = SB_INIT, man = SB_INIT, name = SB_INIT;
+	struct outer out;
+	char chex[65];
+
+	/* the diff_id cannot be known without decompressing: any will do */
+	sb_adds(&cfg, "{\"rootfs\":{\"type\":\"layers\",\"diff_ids\":[\"sha256:"
+	    "0000000000000000000000000000000000000000000000000000000000000000\"]}}");
+	sha_hex(cfg.s, cfg.len, chex);
+	sb_addf(&man, "[{\"Config\":\"%s.json\",\"Layers\":[\"bomb.tar.gz\"]}]", chex);
+	outer_open(&out, path, 0);
+	outer_add(&out, "bomb.tar.gz", bomb->s, bomb->len);
+	sb_addf(&name, "%s.json", chex);
+	outer_add(&out, sb_str(&name), cfg.s, cfg.len);
+	outer_add(&out, "manifest.json", man.s, man.len);
+	outer_close(&out);
+	sb_free(&cfg);
+	sb_free(&man);
+	sb_free(&name);
+}
+
+/*
+ * gzip layers that decompress to 300 MiB from 300 KiB. The first is a small tar
+ * then zeros: its digest would need them all, and IMAGE_MAX_RATIO stops it in
+ * bounded memory and time; fast mode stops at the tar's end marker. The second
+ * is the header of a 4 GiB file of zeros: even fast mode must get past its
+ * data, and the limit stops that too.
+ */
+DEFINE_TEST(test_image_decompression_bomb)
+{
+	const struct tent l1[] = { { "etc/debian_version", 'f', "12.5\n", 0 } };
+	struct sb bomb = SB_INIT;
+	struct image_opts io = { NULL, 1 };
+	struct image *img = NULL;
+	struct ctx c;
+	long hwm;
+
+	ctx_init(&c);
+	zero_bomb(l1, 1, 300, &bomb);
+	ASSERT(bomb.len < 1024 * 1024);
+	bomb_archive("img.tar", &bomb);
+	hwm_reset();
+	ASSERT_INT_EQ(image_open(&c, "img.tar", want_all, &img), E_LIMIT);
+	hwm = hwm_kib();
+	ASSERT(strstr(c.err, "layer 1/1") != NULL);
+	ASSERT(strstr(c.err, "decompresses more than IMAGE_MAX_RATIO (200) times its size")
+	    != NULL);
+	ASSERT(hwm > 0 && (!RSS_CHECKED || hwm < 64 * 1024));
+	ASSERT_OK(&c, image_open_opts(&c, "img.tar", want_all, &io, &img));
+	ASSERT(file_is(img, "etc/debian_version", "12.5\n", 0));
+	image_free(img);
+	img = NULL;
+	sb_reset(&bomb);
+	zero_bomb(NULL, 0, 300, &bomb);
+	bomb_archive("big.tar", &bomb);
+	ASSERT_INT_EQ(image_open_opts(&c, "big.tar", want_all, &io, &img), E_LIMIT);
+	ASSERT(strstr(c.err, "IMAGE_MAX_RATIO") != NULL);
+	ASSERT_INT_EQ(image_open(&c, "big.tar", want_all, &img), E_LIMIT);
+	ASSERT(img == NULL);
+	sb_free(&bomb);
+}
+
+/*
+ * A layer of a million entries (zstd, written by libarchive to a file) streams
+ * in bounded memory: the peak RSS while reading it stays far below what keeping
+ * its paths would take. AIRLOCK_TEST_ENTRIES overrides the count.
+ */
+DEFINE_TEST(test_image_million_entries)
+{
+	struct archive *a;
+	struct archive_entry *e;
+	struct sb cfg = SB_INIT, man = SB_INIT, name = SB_INIT;
+	struct image_opts io = { NULL, 1 };
+	struct image *img = NULL;
+	const char *env = getenv("AIRLOCK_TEST_ENTRIES");
+	size_t i, n = env ? (size_t)strtoul(env, NULL, 10) : 1000000, len;
+	uint8_t *layer;
+	char chex[65], path[64];
+	struct outer out;
+	struct ctx c;
+	long base, hwm;
+
+	ctx_init(&c);
+	a = archive_write_new();
+	archive_write_set_format_ustar(a);
+	archive_write_add_filter_zstd(a);
+	archive_write_set_filter_option(a, "zstd", "compression-level", "1");
+	ASSERT(archive_write_open_filename(a, "layer.tar.zst") == ARCHIVE_OK);
+	e = archive_entry_new();
+	for (i = 0; i <= n; i++) {
+		archive_entry_clear(e);
+		if (i < n)
+			snprintf(path, sizeof(path), "usr/share/m/%03zu/%07zu", i / 10000, i);
+		else
+			snprintf(path, sizeof(path), "etc/debian_version");
+		archive_entry_set_pathname(e, path);
+		archive_entry_set_filetype(e, AE_IFREG);
+		archive_entry_set_perm(e, 0644);
+		archive_entry_set_size(e, i < n ? 0 : 5);
+		archive_write_header(a, e);
+		if (i == n)
+			archive_write_data(a, "12.5\n", 5);
+	}
+	archive_entry_free(e);
+	archive_write_close(a);
+	archive_write_free(a);
+	layer = test_slurp("layer.tar.zst", &len);
+	sb_adds(&cfg, "{\"rootfs\":{\"type\":\"layers\",\"diff_ids\":[\"sha256:"
+	    "0000000000000000000000000000000000000000000000000000000000000000\"]}}");
+	sha_hex(cfg.s, cfg.len, chex);
+	sb_addf(&man, "[{\"Config\":\"%s.json\",\"Layers\":[\"layer.tar.zst\"]}]", chex);
+	outer_open(&out, "img.tar", 0);
+	outer_add(&out, "layer.tar.zst", layer, len);
+	sb_addf(&name, "%s.json", chex);
+	outer_add(&out, sb_str(&name), cfg.s, cfg.len);
+	outer_add(&out, "manifest.json", man.s, man.len);
+	outer_close(&out);
+	free(layer);
+	unlink("layer.tar.zst");
+	hwm_reset();
+	base = hwm_kib();
+	ASSERT_OK(&c, image_open_opts(&c, "img.tar", want_all, &io, &img));
+	hwm = hwm_kib();
+	ASSERT(file_is(img, "etc/debian_version", "12.5\n", 0));
+	image_free(img);
+	/* a million paths of 24 bytes would take more than 24 MiB */
+	ASSERT(base > 0 && (!RSS_CHECKED || hwm - base < 16 * 1024));
+	sb_free(&cfg);
+	sb_free(&man);
+	sb_free(&name);
+}
+
+/* ---- OS identification from distribution files ----------------------------- */
+
+/* An image by hand: files (path, content) in path order, one layer. */
+static void
+os_of(struct ctx *c, const char *const *files, struct osinfo *os, int *r)
+{
+	struct image img;
+	struct image_file f[8];
+	size_t i;
+
+	memset(&img, 0, sizeof(img));
+	for (i = 0; files[2 * i] != NULL; i++) {
+		f[i].path = (char *)files[2 * i];
+		f[i].data = (uint8_t *)files[2 * i + 1];
+		f[i].len = strlen(files[2 * i + 1]);
+		f[i].layer = 0;
+	}
+	img.files = f;
+	img.nfiles = i;
+	*r = image_os(c, &img, os);
+}
+
+/*
+ * The release files as their distributions ship them (centos-release 6.10,
+ * system-release of Amazon Linux AMI 2018.03 and of Amazon Linux 2023.3,
+ * SuSE-release of SLES 11 SP4, Debian 12.5's debian_version).
+ */
+DEFINE_TEST(test_image_os_release_files)
+{
+	static const char *const centos6[] = {
+		"etc/centos-release", "CentOS release 6.10 (Final)\n",
+		"etc/redhat-release", "CentOS release 6.10 (Final)\n",
+		"etc/system-release", "CentOS release 6.10 (Final)\n", NULL,
+	};
+	static const char *const amzn1[] = {
+		"etc/system-release", "Amazon Linux AMI release 2018.03\n", NULL,
+	};
+	static const char *const al2023[] = {
+		"etc/system-release", "Amazon Linux release 2023.3.20240131 (Amazon Linux)\n",
+		"usr/lib/os-release", "NAME=\"Amazon Linux\"\nVERSION=\"2023\"\nID=\"amzn\"\n"
+		    "ID_LIKE=\"fedora\"\nVERSION_ID=\"2023\"\n"
+		    "PRETTY_NAME=\"Amazon Linux 2023.3.20240131\"\n", NULL,
+	};
+	static const char *const sles11[] = {
+		"etc/SuSE-release", "SUSE Linux Enterprise Server 11 (x86_64)\nVERSION = 11\n"
+		    "PATCHLEVEL = 4\n", NULL,
+	};
+	static const char *const deb[] = {
+		"etc/debian_version", "12.5\n",
+		"etc/os-release", debian12_os_release, NULL,
+	};
+	static const char *const unknown[] = {
+		"etc/hostname", "box\n", NULL,
+	};
+	struct osinfo os;
+	struct ctx c;
+	char buf[256];
+	unsigned int seed = 99;
+	size_t i;
+	int r;
+
+	ctx_init(&c);
+	os_of(&c, centos6, &os, &r);
+	ASSERT_OK(&c, r);
+	ASSERT_STR_EQ(os.id, "centos");
+	ASSERT_STR_EQ(os.version_id, "6");
+	ASSERT_STR_EQ(os.release, "6.10");
+	ASSERT_STR_EQ(os.pretty_name, "CentOS release 6.10 (Final)");
+	osinfo_free(&os);
+	os_of(&c, amzn1, &os, &r);
+	ASSERT_STR_EQ(os.id, "amzn");
+	ASSERT_STR_EQ(os.version_id, "2018.03");
+	ASSERT_STR_EQ(os.release, "2018.03");
+	osinfo_free(&os);
+	os_of(&c, al2023, &os, &r);
+	ASSERT_STR_EQ(os.id, "amzn");
+	ASSERT_STR_EQ(os.version_id, "2023");
+	ASSERT_STR_EQ(os.release, "2023.3.20240131");
+	osinfo_free(&os);
+	os_of(&c, sles11, &os, &r);
+	ASSERT_STR_EQ(os.id, "sles");
+	ASSERT_STR_EQ(os.version_id, "11.4");
+	ASSERT_STR_EQ(os.release, "11.4");
+	ASSERT_STR_EQ(os.pretty_name, "SUSE Linux Enterprise Server 11 (x86_64)");
+	osinfo_free(&os);
+	os_of(&c, deb, &os, &r);
+	ASSERT_STR_EQ(os.id, "debian");
+	ASSERT_STR_EQ(os.version_id, "12");
+	ASSERT_STR_EQ(os.release, "12.5");
+	osinfo_free(&os);
+	os_of(&c, unknown, &os, &r);
+	ASSERT_OK(&c, r);
+	ASSERT(os.id == NULL && os.version_id == NULL && os.release == NULL);
+	osinfo_free(&os);
+	/* truncations and bit flips of those files: never a failure, never a crash */
+	for (i = 0; i < 2000; i++) {
+		const char *const *src = i % 3 == 0 ? centos6 : i % 3 == 1 ? sles11 : al2023;
+		const char *files[3] = { src[0], buf, NULL };
+		size_t n = strlen(src[1]);
+
+		memcpy(buf, src[1], n + 1);
+		if (i % 2 == 0)
+			buf[rand_r(&seed) % (n + 1)] = '\0';
+		else
+			buf[rand_r(&seed) % n] ^= (char)(1u << (rand_r(&seed) % 8));
+		os_of(&c, files, &os, &r);
+		ASSERT_OK(&c, r);
+		osinfo_free(&os);
+	}
 }
