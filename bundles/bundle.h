@@ -62,7 +62,7 @@ int bundle_pubkey_load(struct ctx *c, const char *path, struct bundle_pubkey *pk
 /*
  * The trusted keys: the public key file pubfile and/or every *.pub file of dir
  * (in name order). When both are NULL, dir is $AIRLOCK_KEYS, else
- * SYSCONFDIR "/airlock/keys". At most BUNDLE_KEYS_MAX keys; none is E_NOTFOUND.
+ * AIRLOCK_KEYS_DIR (/etc/airlock/keys). At most BUNDLE_KEYS_MAX keys; none is E_NOTFOUND.
  * *keys is allocated by the call and freed by the caller with free().
  */
 #define BUNDLE_KEYS_MAX  64			/* trusted keys */
@@ -92,7 +92,7 @@ int bundle_revoked_parse(struct ctx *c, const uint8_t *buf, size_t len,
  * bundle_keys_load, then revocation: the ids listed in revfile (when not NULL;
  * it must exist) and in the key directory's BUNDLE_REVOKED_NAME file (when it
  * exists) are revoked. The key directory is dir, or with pubfile alone, still
- * the default one ($AIRLOCK_KEYS, else SYSCONFDIR "/airlock/keys"): a site's
+ * the default one ($AIRLOCK_KEYS, else AIRLOCK_KEYS_DIR (/etc/airlock/keys)): a site's
  * revocation also covers a key given with -p. bundle_keys_load does the same
  * with revfile NULL.
  *

@@ -34,7 +34,7 @@
 #define STATE_LINE_MAX	64	/* a line of a state file */
 #define GENS_MAX	256	/* gen-* entries one import looks at when cleaning up */
 
-#define DEFAULT_DIR	LOCALSTATEDIR "/lib/airlock"
+#define DEFAULT_DIR	AIRLOCK_DB_DIR
 #define GEN_PREFIX	"gen-"
 #define ZST_NAME	"bundle.db.zst"
 #define SIG_NAME	"bundle.db.zst.minisig"

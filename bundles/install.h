@@ -74,7 +74,7 @@ struct install_opts {
 	size_t db_max;		/* decompressed cap; 0 is BUNDLE_DB_MAX (tests use less) */
 };
 
-/* The database directory: dir, else $AIRLOCK_DB_DIR, else LOCALSTATEDIR "/lib/airlock". */
+/* The database directory: dir, else $AIRLOCK_DB_DIR, else AIRLOCK_DB_DIR (/var/lib/airlock). */
 const char *install_dir(const char *dir);
 
 int install_state_parse(struct ctx *c, const uint8_t *buf, size_t len,

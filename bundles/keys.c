@@ -239,7 +239,7 @@ default_key_dir(void)
 {
 	const char *dir = getenv("AIRLOCK_KEYS");
 
-	return dir != NULL && *dir != '\0' ? dir : SYSCONFDIR "/airlock/keys";
+	return dir != NULL && *dir != '\0' ? dir : AIRLOCK_KEYS_DIR;
 }
 
 int

@@ -662,7 +662,7 @@ DEFINE_TEST(test_install_import_layout)
 	ASSERT(bundle_get_meta(b)->serial == 9);
 	bundle_close(b);
 	unsetenv("AIRLOCK_DB_DIR");
-	ASSERT(strcmp(install_dir(NULL), LOCALSTATEDIR "/lib/airlock") == 0);
+	ASSERT(strcmp(install_dir(NULL), AIRLOCK_DB_DIR) == 0);
 	bundle_seckey_free(sk);
 }
 
