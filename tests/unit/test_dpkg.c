@@ -274,3 +274,26 @@ DEFINE_TEST(test_dpkg_garbage)
 	free(buf);
 	free(orig);
 }
+
+/* A large real status (Ubuntu 18.04 with TeX Live): every stanza against the
+ * corpus's expectation, which was cross-checked with dpkg-query. */
+DEFINE_TEST(test_dpkg_ubuntu_texlive)
+{
+	struct ctx c;
+	struct pkglist l = { 0 };
+	struct sb got = SB_INIT, want = SB_INIT;
+	uint8_t *buf;
+	size_t len;
+
+	ctx_init(&c);
+	buf = test_slurp(test_data("dpkg/ubuntu-18.04-texlive/status"), &len);
+	ASSERT_OK(&c, pkgdb_dpkg_parse(&c, buf, len, 1, 0, &l));
+	free(buf);
+	rows_of(&l, &got);
+	rows_of_tsv(test_data("dpkg/ubuntu-18.04-texlive/expected.derived.tsv"), &want);
+	ASSERT_INT_EQ(l.n, 357);
+	ASSERT_STR_EQ(sb_str(&got), sb_str(&want));
+	sb_free(&got);
+	sb_free(&want);
+	pkglist_free(&l);
+}
