@@ -341,7 +341,8 @@ match_run(struct ctx *c, struct bundle *b, const struct osinfo *os,
 			goto out;
 		}
 	}
-	qsort(out->findings, out->nfindings, sizeof(*out->findings), cmp_findings);
+	if (out->nfindings > 1)	/* qsort of a NULL array is undefined, even when empty */
+		qsort(out->findings, out->nfindings, sizeof(*out->findings), cmp_findings);
 	r = 0;
 	goto out;
 all_packages:

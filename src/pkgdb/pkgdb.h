@@ -23,7 +23,9 @@ struct pkg {
 	char *source_name;	/* source package (dpkg Source:, apk origin); never NULL */
 	char *source_version;	/* never NULL: defaults to version */
 	const char *ecosystem;	/* "deb", "apk", "rpm" (static) */
-	int layer;		/* 0-based index of the layer that holds its db entry, -1 unknown */
+	int layer;		/* 0-based index of the layer that holds its db entry, -1
+				 * unknown; inventory_read() then sets the layer that
+				 * introduced it (first listing the same name, version, arch) */
 };
 
 struct pkglist {
