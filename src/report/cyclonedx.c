@@ -14,7 +14,15 @@
  *                        waiver); affects lists the bom-refs of the packages it
  *                        was found in, with their installed version
  *   properties           "airlock:..." name/value pairs for what CycloneDX has no
- *                        field for (bundle provenance, vendor words, layers)
+ *                        field for (bundle provenance, vendor words, layers). The
+ *                        bundle's: airlock:bundle:serial, created, expires, key_id,
+ *                        format, expired and downgrade ("true"/"false"),
+ *                        downgraded_from (only with a downgrade), a
+ *                        airlock:bundle:warning sentence per trust override, then
+ *                        per feed airlock:bundle:feed:I:{name,format,
+ *                        parser_version,records} and per manifest input
+ *                        airlock:bundle:input:I:{source,path,sha256,bytes,
+ *                        upstream_time} (I from 0, in the JSON report's order)
  *
  * Status to analysis: fixed -> state exploitable, response update; unfixed ->
  * exploitable; wont-fix -> exploitable, response will_not_fix; unknown -> in_triage
@@ -26,6 +34,7 @@
  */
 #include "config.h"
 
+#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -182,6 +191,46 @@ prop_int(struct jw *w, const char *name, long long value)
 	prop(w, name, buf);
 }
 
+static void
+prop_uint(struct jw *w, const char *name, uint64_t value)
+{
+	char buf[32];
+
+	snprintf(buf, sizeof(buf), "%" PRIu64, value);
+	prop(w, name, buf);
+}
+
+/* "airlock:bundle:KIND:I:FIELD": one field of the I-th feed or input. */
+static void
+prop_indexed(struct jw *w, const char *kind, size_t i, const char *field, const char *value)
+{
+	char name[96];
+
+	snprintf(name, sizeof(name), "airlock:bundle:%s:%zu:%s", kind, i, field);
+	prop(w, name, value);
+}
+
+/* The trust overrides this run accepted the bundle with, as sentences. */
+static void
+cdx_overrides(struct jw *w, const struct report *r)
+{
+	const struct bundle_meta *m = r->meta;
+	char t[32], text[256];
+
+	if (m->expired) {
+		report_iso8601(m->expires, t);
+		snprintf(text, sizeof(text), "the bundle (serial %" PRIu64 ") expired on %s "
+		    "and was used with --allow-expired", m->serial, t);
+		prop(w, "airlock:bundle:warning", text);
+	}
+	if (m->downgrade) {
+		snprintf(text, sizeof(text), "the bundle (serial %" PRIu64 ") is older than "
+		    "the installed serial %" PRIu64 " and was used with --allow-downgrade",
+		    m->serial, m->downgraded_from);
+		prop(w, "airlock:bundle:warning", text);
+	}
+}
+
 static int
 is_hex64(const char *s)
 {
@@ -299,7 +348,7 @@ cdx_metadata(struct jw *w, const struct report *r)
 
 		jw_arr(w, "properties");
 		prop(w, "airlock:bundle:path", r->bundle_path);
-		prop_int(w, "airlock:bundle:serial", (long long)m->serial);
+		prop_uint(w, "airlock:bundle:serial", m->serial);
 		report_iso8601(m->created, t);
 		prop(w, "airlock:bundle:created", t);
 		report_iso8601(m->expires, t);
@@ -307,6 +356,32 @@ cdx_metadata(struct jw *w, const struct report *r)
 		prop(w, "airlock:bundle:key_id", m->keyid);
 		for (i = 0; i < r->nsources; i++)
 			prop(w, "airlock:bundle:source", r->sources[i].name);
+		prop_int(w, "airlock:bundle:format", m->format);
+		/* trust overrides are part of the evidence, never silent */
+		prop(w, "airlock:bundle:expired", m->expired ? "true" : "false");
+		prop(w, "airlock:bundle:downgrade", m->downgrade ? "true" : "false");
+		if (m->downgrade)
+			prop_uint(w, "airlock:bundle:downgraded_from", m->downgraded_from);
+		cdx_overrides(w, r);
+		for (i = 0; i < r->nsources; i++) {
+			const struct report_source *s = &r->sources[i];
+
+			prop_indexed(w, "feed", i, "name", s->name);
+			prop_indexed(w, "feed", i, "format", s->format);
+			prop_indexed(w, "feed", i, "parser_version", s->parser_version);
+			snprintf(t, sizeof(t), "%" PRId64, s->records);
+			prop_indexed(w, "feed", i, "records", t);
+		}
+		for (i = 0; i < r->ninputs; i++) {
+			const struct report_input *in = &r->inputs[i];
+
+			prop_indexed(w, "input", i, "source", in->source);
+			prop_indexed(w, "input", i, "path", in->path);
+			prop_indexed(w, "input", i, "sha256", in->sha256);
+			snprintf(t, sizeof(t), "%" PRId64, in->bytes);
+			prop_indexed(w, "input", i, "bytes", t);
+			prop_indexed(w, "input", i, "upstream_time", in->upstream_time);
+		}
 		prop(w, "airlock:namespace", r->match->namespace);
 		prop(w, "airlock:coverage", r->match->coverage);
 		prop_int(w, "airlock:not_assessed", (long long)r->match->nnot_assessed);

@@ -11,7 +11,11 @@
  * Sections: verdict and summary (counts by decision, status and severity),
  * findings table (severity, vulnerability, package, installed, fixed, status,
  * the policy's decision, feed evidence, layer) in the JSON report's order,
- * not-assessed list, image layers, bundle provenance. The script sorts on a
+ * not-assessed list, image layers, bundle provenance (serial, times, key id,
+ * the trust overrides, the feeds with their records, the manifest's inputs
+ * with their sha256). A bundle used past its expiry (--allow-expired) or below
+ * the installed serial (--allow-downgrade) also gets a warning banner
+ * (#trust-warning) at the top. The script sorts on a
  * click on a column head and filters by text, status, severity and decision;
  * the initial state can come from the URL fragment (#sort=package&dir=desc&
  * q=openssl&status=fixed&severity=high&decision=fail). When it has
@@ -66,6 +70,9 @@ static const char html_style[] =
 	"color:#fff;text-transform:uppercase}\n"
 	".verdict-pass{background:#1a7f37}.verdict-fail{background:#cf222e}"
 	".verdict-incomplete{background:#9a6700}\n"
+	".banner{border:2px solid #cf222e;border-radius:6px;background:#ffebe9;color:#82071e;"
+	"padding:8px 14px;margin:12px 0;font-weight:600}\n"
+	".banner p{margin:4px 0}\n"
 	".controls{display:flex;gap:16px;flex-wrap:wrap;align-items:center;margin:8px 0}\n"
 	".stats{display:flex;gap:8px;flex-wrap:wrap;margin:12px 0}\n"
 	".stat{border:1px solid var(--line);border-radius:6px;padding:4px 10px;min-width:5em}\n"
@@ -240,6 +247,29 @@ stat(struct sb *out, size_t n, const char *label)
 	sb_addf(out, "<div class=\"stat\"><b>%zu</b><span>%s</span></div>", n, label);
 }
 
+/* The trust overrides this run accepted the bundle with, where nobody can miss them. */
+static void
+html_banner(const struct report *r, struct sb *out)
+{
+	const struct bundle_meta *m = r->meta;
+	char t[32];
+
+	if (!m->expired && !m->downgrade)
+		return;
+	sb_adds(out, "<div id=\"trust-warning\" class=\"banner\" role=\"alert\">\n");
+	if (m->expired) {
+		report_iso8601(m->expires, t);
+		sb_addf(out, "<p id=\"warning-expired\">Warning: the bundle (serial %" PRIu64
+		    ") expired on %s and was used with --allow-expired. Its vulnerability "
+		    "data may be out of date.</p>\n", m->serial, t);
+	}
+	if (m->downgrade)
+		sb_addf(out, "<p id=\"warning-downgrade\">Warning: the bundle (serial %" PRIu64
+		    ") is older than the installed serial %" PRIu64 " and was used with "
+		    "--allow-downgrade.</p>\n", m->serial, m->downgraded_from);
+	sb_adds(out, "</div>\n");
+}
+
 static void
 html_summary(const struct report *r, struct sb *out)
 {
@@ -253,6 +283,7 @@ html_summary(const struct report *r, struct sb *out)
 	sb_adds(out, "<header>\n<h1>airlock scan report</h1>\n");
 	sb_addf(out, "<p>Verdict: <span id=\"verdict\" class=\"verdict verdict-%s\">%s"
 	    "</span></p>\n", verdict, verdict);
+	html_banner(r, out);
 	sb_adds(out, "</header>\n<section id=\"summary\">\n<h2>Summary</h2>\n"
 	    "<table class=\"kv\">\n");
 	kv(out, "Image", r->image_path, 0);
@@ -501,14 +532,15 @@ static void
 html_bundle(const struct report *r, struct sb *out)
 {
 	const struct bundle_meta *m = r->meta;
-	char t[32];
+	char t[48];
 	size_t i;
 
-	sb_adds(out, "<section id=\"bundle\">\n<h2>Vulnerability data (signed bundle)</h2>\n"
+	sb_adds(out, "<section id=\"bundle\">\n<h2>Bundle (signed vulnerability data)</h2>\n"
 	    "<table class=\"kv\">\n");
 	kv(out, "Bundle", r->bundle_path, 0);
 	kv_int(out, "Format", m->format);
-	kv_int(out, "Serial", (long long)m->serial);
+	snprintf(t, sizeof(t), "%" PRIu64, m->serial);
+	kv(out, "Serial", t, 0);
 	report_iso8601(m->created, t);
 	kv(out, "Created", t, 0);
 	report_iso8601(m->expires, t);
@@ -516,8 +548,15 @@ html_bundle(const struct report *r, struct sb *out)
 	kv_int(out, "Age (days)", (long long)((r->now - m->created) / 86400));
 	kv(out, "Signing key id", m->keyid, 1);
 	kv(out, "Trusted comment", m->trusted_comment, 1);
-	sb_adds(out, "</table>\n<table>\n<thead><tr><th>Feed</th><th>Format</th>"
-	    "<th>Parser version</th><th>Records</th></tr></thead>\n<tbody>\n");
+	kv(out, "Expired (--allow-expired)", m->expired ? "yes" : "no", 0);
+	if (m->downgrade) {
+		snprintf(t, sizeof(t), "yes, from serial %" PRIu64, m->downgraded_from);
+		kv(out, "Downgrade (--allow-downgrade)", t, 0);
+	} else
+		kv(out, "Downgrade (--allow-downgrade)", "no", 0);
+	sb_addf(out, "</table>\n<h3>Feeds (%zu)</h3>\n<table id=\"feeds\">\n<thead><tr>"
+	    "<th>Feed</th><th>Format</th><th>Parser version</th><th>Records</th></tr></thead>\n"
+	    "<tbody>\n", r->nsources);
 	for (i = 0; i < r->nsources; i++) {
 		const struct report_source *s = &r->sources[i];
 
@@ -528,6 +567,26 @@ html_bundle(const struct report *r, struct sb *out)
 		sb_adds(out, "</td><td>");
 		esc(out, s->parser_version);
 		sb_addf(out, "</td><td>%" PRId64 "</td></tr>\n", s->records);
+	}
+	sb_adds(out, "</tbody>\n</table>\n");
+	sb_addf(out, "<h3>Inputs (%zu)</h3>\n<table id=\"inputs\">\n<thead><tr><th>Feed</th>"
+	    "<th>Path</th><th>SHA-256</th><th>Bytes</th><th>Upstream time</th></tr>"
+	    "</thead>\n<tbody>\n", r->ninputs);
+	for (i = 0; i < r->ninputs; i++) {
+		const struct report_input *in = &r->inputs[i];
+
+		sb_adds(out, "<tr class=\"input\"><td>");
+		esc(out, in->source);
+		sb_adds(out, "</td><td><code>");
+		esc(out, in->path);
+		sb_adds(out, "</code></td><td><code>");
+		esc(out, in->sha256);
+		sb_addf(out, "</code></td><td>%" PRId64 "</td><td>", in->bytes);
+		if (in->upstream_time)
+			esc(out, in->upstream_time);
+		else
+			sb_adds(out, "<span class=\"muted\">-</span>");
+		sb_adds(out, "</td></tr>\n");
 	}
 	sb_adds(out, "</tbody>\n</table>\n</section>\n");
 }

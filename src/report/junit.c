@@ -12,7 +12,13 @@
  *     not assessed, with <skipped message="REASON"/>;
  *   - when there is neither, one passing <testcase classname="airlock"
  *     name="no known vulnerabilities">, so a clean scan is a green test, not none.
- * The suite's <properties> carry the image and bundle provenance and the verdict.
+ * The suite's <properties> carry the image and bundle provenance and the verdict:
+ * bundle.serial, created, expires, key_id, expired and downgrade ("true"/"false"),
+ * downgraded_from (only with a downgrade), per feed bundle.feed.I.{name,format,
+ * parser_version,records} and per manifest input bundle.input.I.{source,path,
+ * sha256,bytes,upstream_time} (I from 0, in the JSON report's order). A trust
+ * override (--allow-expired, --allow-downgrade) is also a bundle.warning property
+ * and a line of the suite's <system-err>.
  * Findings keep the JSON report's order; only the timestamp attribute changes
  * between two runs. Valid against Jenkins' junit-10.xsd (the xUnit schema).
  */
@@ -153,6 +159,66 @@ property(struct sb *out, const char *name, const char *value)
 	sb_adds(out, "/>\n");
 }
 
+/* "bundle.KIND.I.FIELD": one field of the I-th feed or manifest input. */
+static void
+property_indexed(struct sb *out, const char *kind, size_t i, const char *field,
+    const char *value)
+{
+	char name[64];
+
+	snprintf(name, sizeof(name), "bundle.%s.%zu.%s", kind, i, field);
+	property(out, name, value);
+}
+
+/* Trust override n (0 expired, 1 downgrade) as one sentence; 0 when it was not used. */
+static int
+override_text(const struct bundle_meta *m, int n, char *text, size_t len)
+{
+	char t[32];
+
+	if (n == 0 && m->expired) {
+		report_iso8601(m->expires, t);
+		snprintf(text, len, "warning: the bundle (serial %" PRIu64 ") expired on %s "
+		    "and was used with --allow-expired", m->serial, t);
+		return 1;
+	}
+	if (n == 1 && m->downgrade) {
+		snprintf(text, len, "warning: the bundle (serial %" PRIu64 ") is older than "
+		    "the installed serial %" PRIu64 " and was used with --allow-downgrade",
+		    m->serial, m->downgraded_from);
+		return 1;
+	}
+	return 0;
+}
+
+/*
+ * The trust overrides this run accepted the bundle with, one sentence each: as
+ * bundle.warning properties (in_err 0), or as the suite's <system-err> (in_err
+ * 1), which CI systems show with the suite. Nothing when there is none.
+ */
+static void
+junit_overrides(const struct report *r, struct sb *out, int in_err)
+{
+	char text[256];
+	int n;
+
+	if (!r->meta->expired && !r->meta->downgrade)
+		return;
+	if (in_err)
+		sb_adds(out, "    <system-err>");
+	for (n = 0; n < 2; n++) {
+		if (!override_text(r->meta, n, text, sizeof(text)))
+			continue;
+		if (in_err) {
+			report_xml_escape(out, text, 0);
+			sb_addc(out, '\n');
+		} else
+			property(out, "bundle.warning", text);
+	}
+	if (in_err)
+		sb_adds(out, "</system-err>\n");
+}
+
 /* One "label: value" line of a failure's text; NULL values are left out. */
 static void
 line(struct sb *out, const char *label, const char *value)
@@ -243,13 +309,14 @@ report_junit_scan(const struct report *r, struct sb *out)
 {
 	const struct match_result *m = r->match;
 	const char *tag = r->img->tags && r->img->tags[0] ? r->img->tags[0] : NULL;
-	char now[32], created[32], serial[32];
+	char now[32], created[32], expires[32], serial[32], num[32];
 	struct report_decision d;
 	struct sb name = SB_INIT;
 	size_t i, tests, failures = 0, skipped = m->nnot_assessed;
 
 	report_iso8601(r->now, now);
 	report_iso8601(r->meta->created, created);
+	report_iso8601(r->meta->expires, expires);
 	snprintf(serial, sizeof(serial), "%" PRIu64, r->meta->serial);
 	tests = m->nfindings + m->nnot_assessed;
 	for (i = 0; i < m->nfindings; i++) {
@@ -282,7 +349,35 @@ report_junit_scan(const struct report *r, struct sb *out)
 	property(out, "bundle.path", r->bundle_path);
 	property(out, "bundle.serial", serial);
 	property(out, "bundle.created", created);
+	property(out, "bundle.expires", expires);
 	property(out, "bundle.key_id", r->meta->keyid);
+	/* trust overrides are part of the evidence, never silent */
+	property(out, "bundle.expired", r->meta->expired ? "true" : "false");
+	property(out, "bundle.downgrade", r->meta->downgrade ? "true" : "false");
+	if (r->meta->downgrade) {
+		snprintf(num, sizeof(num), "%" PRIu64, r->meta->downgraded_from);
+		property(out, "bundle.downgraded_from", num);
+	}
+	junit_overrides(r, out, 0);
+	for (i = 0; i < r->nsources; i++) {
+		const struct report_source *s = &r->sources[i];
+
+		property_indexed(out, "feed", i, "name", s->name);
+		property_indexed(out, "feed", i, "format", s->format);
+		property_indexed(out, "feed", i, "parser_version", s->parser_version);
+		snprintf(num, sizeof(num), "%" PRId64, s->records);
+		property_indexed(out, "feed", i, "records", num);
+	}
+	for (i = 0; i < r->ninputs; i++) {
+		const struct report_input *in = &r->inputs[i];
+
+		property_indexed(out, "input", i, "source", in->source);
+		property_indexed(out, "input", i, "path", in->path);
+		property_indexed(out, "input", i, "sha256", in->sha256);
+		snprintf(num, sizeof(num), "%" PRId64, in->bytes);
+		property_indexed(out, "input", i, "bytes", num);
+		property_indexed(out, "input", i, "upstream_time", in->upstream_time);
+	}
 	property(out, "policy", r->eval && r->eval->policy ? r->eval->policy->path : NULL);
 	property(out, "verdict", report_verdict_name(report_verdict(r)));
 	sb_adds(out, "    </properties>\n");
@@ -307,6 +402,7 @@ report_junit_scan(const struct report *r, struct sb *out)
 	if (tests == 0)
 		sb_adds(out, "    <testcase classname=\"airlock\" "
 		    "name=\"no known vulnerabilities\"/>\n");
+	junit_overrides(r, out, 1);
 	sb_adds(out, "  </testsuite>\n</testsuites>\n");
 	sb_free(&name);
 }

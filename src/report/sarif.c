@@ -15,11 +15,16 @@
  * a waived finding also gets an accepted external suppression whose
  * justification names the waiver's reason, owner and expiry. What was not
  * assessed becomes a warning notification of the invocation; image, bundle and
- * verdict are the run's properties. Deterministic apart from
+ * verdict are the run's properties. The bundle's are the JSON report's: serial,
+ * times, key id, the feeds with their records, the manifest's inputs with their
+ * sha256, and the trust overrides (expired, downgrade, downgraded_from), which
+ * also become warning configuration notifications of the invocation
+ * (airlock/bundle-expired, airlock/bundle-downgrade). Deterministic apart from
  * invocations[0].endTimeUtc.
  */
 #include "config.h"
 
+#include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -429,6 +434,47 @@ sarif_result(struct jw *w, const struct report *r, const struct stanzas *st,
 	sb_free(&b);
 }
 
+/* A warning notification of the invocation's configuration. */
+static void
+config_warning(struct jw *w, const char *id, const char *text)
+{
+	jw_obj(w, NULL);
+	jw_obj(w, "descriptor");
+	jw_str(w, "id", id);
+	jw_close(w, '}');
+	jw_str(w, "level", "warning");
+	message(w, "message", text);
+	jw_close(w, '}');
+}
+
+/* The trust overrides this run accepted the bundle with, stated as warnings. */
+static void
+sarif_overrides(struct jw *w, const struct report *r)
+{
+	const struct bundle_meta *meta = r->meta;
+	struct sb b = SB_INIT;
+	char t[32];
+
+	if (!meta->expired && !meta->downgrade)
+		return;
+	jw_arr(w, "toolConfigurationNotifications");
+	if (meta->expired) {
+		report_iso8601(meta->expires, t);
+		sb_addf(&b, "the bundle (serial %" PRIu64 ") expired on %s and was used "
+		    "with --allow-expired", meta->serial, t);
+		config_warning(w, "airlock/bundle-expired", sb_str(&b));
+	}
+	if (meta->downgrade) {
+		sb_reset(&b);
+		sb_addf(&b, "the bundle (serial %" PRIu64 ") is older than the installed "
+		    "serial %" PRIu64 " and was used with --allow-downgrade", meta->serial,
+		    meta->downgraded_from);
+		config_warning(w, "airlock/bundle-downgrade", sb_str(&b));
+	}
+	jw_close(w, ']');
+	sb_free(&b);
+}
+
 static void
 sarif_run_properties(struct jw *w, const struct report *r)
 {
@@ -464,6 +510,37 @@ sarif_run_properties(struct jw *w, const struct report *r)
 	jw_arr(w, "sources");
 	for (i = 0; i < r->nsources; i++)
 		jw_str(w, NULL, r->sources[i].name);
+	jw_close(w, ']');
+	jw_int(w, "format", meta->format);
+	/* trust overrides are part of the evidence, never silent */
+	jw_bool(w, "expired", meta->expired);
+	jw_bool(w, "downgrade", meta->downgrade);
+	if (meta->downgrade)
+		jw_int(w, "downgraded_from", (int64_t)meta->downgraded_from);
+	else
+		jw_str(w, "downgraded_from", NULL);
+	jw_arr(w, "feeds");
+	for (i = 0; i < r->nsources; i++) {
+		jw_obj(w, NULL);
+		jw_str(w, "name", r->sources[i].name);
+		jw_str(w, "format", r->sources[i].format);
+		jw_str(w, "parser_version", r->sources[i].parser_version);
+		jw_int(w, "records", r->sources[i].records);
+		jw_close(w, '}');
+	}
+	jw_close(w, ']');
+	jw_arr(w, "inputs");
+	for (i = 0; i < r->ninputs; i++) {
+		const struct report_input *in = &r->inputs[i];
+
+		jw_obj(w, NULL);
+		jw_str(w, "source", in->source);
+		jw_str(w, "path", in->path);
+		jw_str(w, "sha256", in->sha256);
+		jw_int(w, "bytes", in->bytes);
+		jw_str(w, "upstream_time", in->upstream_time);
+		jw_close(w, '}');
+	}
 	jw_close(w, ']');
 	jw_close(w, '}');
 	jw_str(w, "namespace", r->match->namespace);
@@ -530,6 +607,7 @@ report_sarif_scan(const struct report *r, struct sb *out)
 		}
 		jw_close(&w, ']');
 	}
+	sarif_overrides(&w, r);
 	jw_close(&w, '}');
 	jw_close(&w, ']');
 	jw_arr(&w, "results");

@@ -6,7 +6,10 @@
 # report; the HTML page is rendered in headless Chromium (DOM dump: every finding row, the
 # sort and filter script ran; a screenshot) and must reference nothing external. A second
 # bundle whose feed text is hostile (markup, script, quotes, control characters) checks
-# that no format breaks and that the browser runs no injected script.
+# that no format breaks and that the browser runs no injected script. Every format states the
+# bundle's provenance as the JSON report does (serial, times, key id, feeds with records, the
+# manifest's inputs with sha256), checked again for a bundle used with --allow-expired and
+# --allow-downgrade, which every format must state.
 #
 # Test dependencies (Debian): jq, python3, python3-yaml, python3-jsonschema,
 # python3-rfc3987, libxml2-utils, chromium. The validator is
@@ -257,6 +260,202 @@ if [ -s "$TMP/report.png" ] && [ "$(head -c 8 "$TMP/report.png" | od -An -tx1 | 
 else
 	fail "no screenshot"
 fi
+
+# --- bundle provenance: every format carries the JSON report's serial, times, key id, feeds
+# with records and manifest inputs with sha256, and states a trust override
+cat >"$TMP/prov.py" <<'EOF'
+# prov.py KIND FILE: the bundle provenance a report states, one normalised line each
+import html.parser, json, sys, xml.etree.ElementTree as ET
+kind, path = sys.argv[1], sys.argv[2]
+out, warn = {}, set()
+feeds, inputs = [], []
+def flag(v):
+    assert v in (True, False, "true", "false", "yes", "no"), v
+    return "true" if v in (True, "true", "yes") else "false"
+def from_obj(b, feeds_key):
+    for k in ("serial", "created", "expires", "key_id"):
+        out[k] = str(b[k])
+    out["expired"], out["downgrade"] = flag(b["expired"]), flag(b["downgrade"])
+    out["downgraded_from"] = "null" if b["downgraded_from"] is None else str(b["downgraded_from"])
+    feeds.extend([f["name"], str(f["records"])] for f in b[feeds_key])
+    inputs.extend([i["source"], i["path"], i["sha256"], str(i["bytes"])] for i in b["inputs"])
+def indexed(props, prefix, fields):
+    rows, n = [], 0
+    while prefix % (n, fields[0]) in props:
+        rows.append([props[prefix % (n, f)][0] for f in fields])
+        n += 1
+    return rows
+def classify(texts):
+    for t in texts:
+        warn.add("expired" if "--allow-expired" in t else "downgrade" if "--allow-downgrade" in t else t)
+if kind == "json":
+    b = json.load(open(path))["bundle"]
+    from_obj(b, "sources")
+    warn.update(k for k in ("expired", "downgrade") if b[k])   # the reference: the flags
+elif kind == "sarif":
+    run = json.load(open(path))["runs"][0]
+    from_obj(run["properties"]["bundle"], "feeds")
+    for n in run["invocations"][0].get("toolConfigurationNotifications", []):
+        assert n["level"] == "warning", n
+        warn.add(n["descriptor"]["id"].replace("airlock/bundle-", ""))
+        classify([n["message"]["text"]])
+elif kind in ("cyclonedx", "junit"):
+    props = {}
+    if kind == "cyclonedx":
+        pre, sep = "airlock:bundle:", ":"
+        for p in json.load(open(path))["metadata"]["properties"]:
+            props.setdefault(p["name"], []).append(p["value"])
+    else:
+        pre, sep = "bundle.", "."
+        suite = ET.parse(path).getroot().find("testsuite")
+        for p in suite.find("properties").iter("property"):
+            props.setdefault(p.get("name"), []).append(p.get("value"))
+        err = suite.find("system-err")
+        errw = set()
+        for t in (err.text or "").splitlines() if err is not None else []:
+            errw.add("expired" if "--allow-expired" in t else "downgrade")
+    for k in ("serial", "created", "expires", "key_id"):
+        out[k] = props[pre + k][0]
+    out["expired"], out["downgrade"] = flag(props[pre + "expired"][0]), flag(props[pre + "downgrade"][0])
+    out["downgraded_from"] = props.get(pre + "downgraded_from", ["null"])[0]
+    feeds.extend(indexed(props, pre + "feed" + sep + "%d" + sep + "%s", ["name", "records"]))
+    inputs.extend(indexed(props, pre + "input" + sep + "%d" + sep + "%s",
+        ["source", "path", "sha256", "bytes"]))
+    classify(props.get(pre + "warning", []))
+    if kind == "junit":
+        assert errw == warn, (errw, warn)   # system-err states the same
+elif kind == "html":
+    class P(html.parser.HTMLParser):
+        def __init__(self):
+            super().__init__(convert_charrefs=True)
+            self.stack, self.sec, self.table, self.cell, self.row = [], None, None, None, None
+            self.kv, self.rows, self.banner, self.p = {}, {"feeds": [], "inputs": []}, [], None
+        def handle_starttag(self, tag, attrs):
+            a = dict(attrs)
+            if tag == "section":
+                self.sec = a.get("id")
+            elif tag == "table" and self.sec == "bundle":
+                self.table = a.get("id", "kv")
+            elif tag == "tr" and self.table:
+                self.row = []
+            elif tag in ("th", "td") and self.row is not None:
+                self.cell = []
+            elif tag == "div" and a.get("id") == "trust-warning":
+                self.in_banner = True
+            elif tag == "p" and getattr(self, "in_banner", False):
+                self.p = [a.get("id", "")]
+        def handle_endtag(self, tag):
+            if tag in ("th", "td") and self.cell is not None:
+                self.row.append("".join(self.cell).strip())
+                self.cell = None
+            elif tag == "tr" and self.row is not None:
+                if self.table == "kv":
+                    self.kv[self.row[0]] = self.row[1]
+                elif self.row and self.table in self.rows and self.row[0] != "Feed":
+                    self.rows[self.table].append(self.row)
+                self.row = None
+            elif tag == "table":
+                self.table = None
+            elif tag == "div":
+                self.in_banner = False
+            elif tag == "p" and self.p is not None:
+                self.banner.append(self.p)
+                self.p = None
+        def handle_data(self, d):
+            if self.cell is not None:
+                self.cell.append(d)
+            if self.p is not None:
+                self.p.append(d)
+    h = P()
+    h.feed(open(path, encoding="utf-8").read())
+    kv = h.kv
+    out.update(serial=kv["Serial"], created=kv["Created"], expires=kv["Expires"],
+        key_id=kv["Signing key id"])
+    out["expired"] = flag(kv["Expired (--allow-expired)"])
+    d = kv["Downgrade (--allow-downgrade)"]
+    out["downgrade"] = "false" if d == "no" else "true"
+    out["downgraded_from"] = "null" if d == "no" else d.rsplit(" ", 1)[1]
+    feeds.extend([r[0], r[3]] for r in h.rows["feeds"])
+    inputs.extend([r[0], r[1], r[2], r[3]] for r in h.rows["inputs"])
+    for p in h.banner:
+        assert p[0] in ("warning-expired", "warning-downgrade"), p
+        classify(["".join(p[1:])])
+for k in ("serial", "created", "expires", "key_id", "expired", "downgrade", "downgraded_from"):
+    print(k + "\t" + out[k])
+for f in feeds:
+    print("feed\t" + "\t".join(f))
+for i in inputs:
+    print("input\t" + "\t".join(i))
+for w in sorted(warn):
+    print("warning\t" + w)
+EOF
+# same_provenance PREFIX: every format's bundle provenance equals the JSON report's
+same_provenance() {
+	python3 "$TMP/prov.py" json "$1.json" >"$1.prov.want"
+	for k in sarif:sarif cyclonedx:cdx.json junit:junit.xml html:html; do
+		if python3 "$TMP/prov.py" "${k%%:*}" "$1.${k#*:}" >"$1.prov.got" 2>"$TMP/prov.err" &&
+			cmp -s "$1.prov.want" "$1.prov.got"; then
+			w=$(grep '^warning' "$1.prov.got" | cut -f2 | paste -sd, -)
+			pass "${k%%:*} states the JSON report's bundle provenance" \
+				"($(grep -c '^input' "$1.prov.got") inputs${w:+, warns: $w})"
+		else
+			fail "${k%%:*} bundle provenance differs from the JSON report"
+			cat "$TMP/prov.err"; diff "$1.prov.want" "$1.prov.got" | head
+		fi
+	done
+}
+# the JSON itself, checked without airlock: serial as built, the key's id, the inputs' sha256
+KEYID=$(sed -n 2p "$TMP/key.pub" | base64 -d | od -An -tx1 -j2 -N8 |
+	awk '{ for (i = NF; i >= 1; i--) printf "%s", toupper($i); print "" }')
+# shellcheck disable=SC2086
+sha256sum $TRACKER | awk '{ print $1 }' >"$TMP/inputs.want"
+jq -r '.bundle.inputs[] | .sha256' "$R.json" >"$TMP/inputs.got"
+[ "$(jq -r .bundle.serial "$R.json")" = 1000 ] && [ "$(jq -r .bundle.key_id "$R.json")" = "$KEYID" ] &&
+	cmp -s "$TMP/inputs.want" "$TMP/inputs.got" &&
+	[ "$(jq '[.bundle.inputs[] | .source == "debian"] | all' "$R.json")" = true ] &&
+	[ "$(jq -r '[.bundle.expired, .bundle.downgrade, .bundle.downgraded_from] | @tsv' "$R.json")" = \
+	"false	false	" ] &&
+	pass "JSON bundle: serial 1000, key id $KEYID, the manifest's sha256 are the inputs' (sha256sum)" ||
+	{ fail "JSON bundle provenance"; jq .bundle "$R.json"; }
+same_provenance "$R"
+grep -q 'id="trust-warning"' "$R.html" && fail "HTML warns about a bundle in date"
+
+# an expired bundle (built 60 days ago, valid for 30), used with --allow-expired
+SOURCE_DATE_EPOCH=$(($(date +%s) - 60 * 86400)) "$AIRLOCK_FEED" build -q -s "$TMP/key.sec" \
+	-o "$TMP/old.db.zst" --serial 900 --expires-in 30 \
+	$(for f in $TRACKER; do printf 'debian:%s ' "$f"; done)
+E=$TMP/e
+expect_status 1 "$AIRLOCK" scan --bundle "$TMP/old.db.zst" -p "$TMP/key.pub" --allow-expired \
+	-f json -o "$E.json" -f yaml -o "$E.yaml" -f sarif -o "$E.sarif" -f cyclonedx -o "$E.cdx.json" \
+	-f html -o "$E.html" -f junit -o "$E.junit.xml" "$SAMPLE" &&
+	pass "scan with an expired bundle and --allow-expired"
+[ "$(jq -r '[.bundle.serial, .bundle.expired, .bundle.downgrade] | @tsv' "$E.json")" = \
+	"900	true	false" ] && pass "JSON: the bundle is marked expired" || fail "JSON: expired not stated"
+grep -qx '  expired: true' "$E.yaml" && pass "YAML: the bundle is marked expired" ||
+	fail "YAML: expired not stated"
+validate sarif "$E.sarif"
+validate cyclonedx-1.5 "$E.cdx.json"
+validate junit "$E.junit.xml"
+same_provenance "$E"
+for f in sarif cdx.json junit.xml html; do
+	grep -q -- '--allow-expired' "$E.$f" || fail "$f does not name --allow-expired"
+done
+
+# the same bundle below the installed serial 1000, with both overrides
+"$AIRLOCK" db import -q --db-dir "$TMP/db-1000" -p "$TMP/key.pub" "$TMP/bundle.db.zst"
+D=$TMP/d
+expect_status 1 "$AIRLOCK" scan --bundle "$TMP/old.db.zst" --db-dir "$TMP/db-1000" -p "$TMP/key.pub" \
+	--allow-expired --allow-downgrade \
+	-f json -o "$D.json" -f sarif -o "$D.sarif" -f cyclonedx -o "$D.cdx.json" \
+	-f html -o "$D.html" -f junit -o "$D.junit.xml" "$SAMPLE" &&
+	pass "scan with an expired, older bundle: --allow-expired --allow-downgrade"
+[ "$(jq -r '[.bundle.expired, .bundle.downgrade, .bundle.downgraded_from] | @tsv' "$D.json")" = \
+	"true	true	1000" ] && pass "JSON: expired and downgraded from 1000" ||
+	fail "JSON: downgrade not stated"
+validate sarif "$D.sarif"
+validate cyclonedx-1.5 "$D.cdx.json"
+validate junit "$D.junit.xml"
+same_provenance "$D"
 
 # --- hostile feed text: every format still valid, the browser runs nothing injected
 cat >"$TMP/hostile.jq" <<'EOF'

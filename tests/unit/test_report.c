@@ -38,6 +38,8 @@
 #define HOSTILE_ID_CLEAN "CVE-<b>\"x\"&'y'\xef\xbf\xbd"	/* \x01 -> U+FFFD */
 
 #define T_CREATED 1764331200	/* 2025-11-28T12:00:00Z */
+#define IN0_SHA256 "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08"
+#define IN1_SHA256 "60303ae22b998861bce3b28f33eec1be758a213c86c93c076dbe9f558c11c752"
 
 static const char status_file[] =
 	"Package: apparmor\n"
@@ -72,6 +74,7 @@ struct fixture {
 	struct match_result m;
 	struct bundle_meta meta;
 	struct report_source src[1];
+	struct report_input in[2];
 	struct report r;
 };
 
@@ -189,6 +192,16 @@ fixture_init(struct fixture *x)
 	x->src[0].format = HOSTILE;
 	x->src[0].parser_version = "1";
 	x->src[0].records = 40;
+	x->in[0].source = "debian";
+	x->in[0].path = "feeds/tracker \"<debian>\".json";
+	x->in[0].sha256 = IN0_SHA256;
+	x->in[0].bytes = 123456;
+	x->in[0].upstream_time = "2025-11-27T08:00:00Z";
+	x->in[1].source = "debian";
+	x->in[1].path = "osv-mock.json";
+	x->in[1].sha256 = IN1_SHA256;
+	x->in[1].bytes = 789;
+	x->in[1].upstream_time = NULL;
 
 	x->r.image_path = "/images/evil \"name\".tar";
 	x->r.img = &x->img;
@@ -198,6 +211,8 @@ fixture_init(struct fixture *x)
 	x->r.meta = &x->meta;
 	x->r.sources = x->src;
 	x->r.nsources = 1;
+	x->r.inputs = x->in;
+	x->r.ninputs = 2;
 	x->r.match = &x->m;
 	x->r.now = T_CREATED + 3600;
 }
@@ -958,5 +973,258 @@ DEFINE_TEST(test_report_decisions)
 	ASSERT_OK(&c, render(&c, "cyclonedx", &x.r, &out));
 	ASSERT(strstr(out.s, "\"value\": \"waived\"") != NULL);
 	ASSERT(strstr(out.s, "\"value\": \"2099-01-01\"") != NULL);
+	sb_free(&out);
+}
+
+/* ---- bundle provenance and trust overrides -------------------------------- */
+
+/* The value of the nth metadata property called name in a CycloneDX document;
+ * *count (when set) gets how many there are. */
+static const char *
+cdx_prop(yajl_val doc, const char *name, size_t nth, size_t *count)
+{
+	const char *found = NULL;
+	char path[48];
+	size_t i, n = jlen(doc, "metadata/properties"), k = 0;
+
+	for (i = 0; n != (size_t)-1 && i < n; i++) {
+		snprintf(path, sizeof(path), "metadata/properties/%zu/name", i);
+		if (strcmp(jstr(doc, path), name) != 0)
+			continue;
+		if (k++ == nth) {
+			snprintf(path, sizeof(path), "metadata/properties/%zu/value", i);
+			found = jstr(doc, path);
+		}
+	}
+	if (count)
+		*count = k;
+	return found;
+}
+
+/* A JUnit suite property's value (caller frees), or NULL. */
+static char *
+junit_prop(xmlDocPtr doc, const char *name)
+{
+	char expr[128];
+
+	snprintf(expr, sizeof(expr), "/testsuites/testsuite/properties/property[@name='%s']/@value",
+	    name);
+	return xpath_count(doc, expr) == 1 ? xpath_string(doc, expr) : NULL;
+}
+
+/* Every format carries serial, times, key id, the feeds' records and the inputs'
+ * sha256, and states a bundle used past expiry or below the installed serial. */
+#define RB "runs/0/properties/bundle/"	/* SARIF: the bundle's run properties */
+#define CN "runs/0/invocations/0/toolConfigurationNotifications"
+DEFINE_TEST(test_report_provenance)
+{
+	struct ctx c = { 0 };
+	struct fixture x;
+	struct sb out = SB_INIT;
+	char err[256], *s;
+	yajl_val doc;
+	xmlDocPtr xdoc;
+	size_t n;
+	int over;
+
+	fixture_init(&x);
+	for (over = 0; over < 2; over++) {
+		if (over) {
+			x.meta.expired = 1;
+			x.meta.downgrade = 1;
+			x.meta.downgraded_from = 50;
+		}
+
+		/* JSON: the manifest under bundle.inputs, the overrides as they are */
+		ASSERT_OK(&c, render(&c, "json", &x.r, &out));
+		doc = yajl_tree_parse(out.s, err, sizeof(err));
+		ASSERT(doc != NULL);
+		ASSERT_INT_EQ(jint(doc, "bundle/serial"), 42);
+		ASSERT_STR_EQ(jstr(doc, "bundle/key_id"), "0123456789ABCDEF");
+		ASSERT_STR_EQ(jstr(doc, "bundle/expires"), "2025-12-28T12:00:00Z");
+		ASSERT_INT_EQ(jint(doc, "bundle/sources/0/records"), 40);
+		ASSERT_INT_EQ(jlen(doc, "bundle/inputs"), 2);
+		ASSERT_STR_EQ(jstr(doc, "bundle/inputs/0/source"), "debian");
+		ASSERT_STR_EQ(jstr(doc, "bundle/inputs/0/path"), "feeds/tracker \"<debian>\".json");
+		ASSERT_STR_EQ(jstr(doc, "bundle/inputs/0/sha256"), IN0_SHA256);
+		ASSERT_INT_EQ(jint(doc, "bundle/inputs/0/bytes"), 123456);
+		ASSERT_STR_EQ(jstr(doc, "bundle/inputs/0/upstream_time"), "2025-11-27T08:00:00Z");
+		ASSERT_STR_EQ(jstr(doc, "bundle/inputs/1/sha256"), IN1_SHA256);
+		ASSERT(YAJL_IS_NULL(jget(doc, "bundle/inputs/1/upstream_time")));
+		ASSERT(over ? YAJL_IS_TRUE(jget(doc, "bundle/expired")) :
+		    YAJL_IS_FALSE(jget(doc, "bundle/expired")));
+		ASSERT(over ? YAJL_IS_TRUE(jget(doc, "bundle/downgrade")) :
+		    YAJL_IS_FALSE(jget(doc, "bundle/downgrade")));
+		if (over)
+			ASSERT_INT_EQ(jint(doc, "bundle/downgraded_from"), 50);
+		else
+			ASSERT(YAJL_IS_NULL(jget(doc, "bundle/downgraded_from")));
+		yajl_tree_free(doc);
+		ASSERT_OK(&c, render(&c, "yaml", &x.r, &out));
+		ASSERT(strstr(out.s, over ? "\n  expired: true\n" : "\n  expired: false\n") !=
+		    NULL);
+		ASSERT(strstr(out.s, IN1_SHA256) != NULL);
+
+		/* SARIF: the run's properties, and configuration warnings */
+		ASSERT_OK(&c, render(&c, "sarif", &x.r, &out));
+		doc = yajl_tree_parse(out.s, err, sizeof(err));
+		ASSERT(doc != NULL);
+		ASSERT_INT_EQ(jint(doc, RB "serial"), 42);
+		ASSERT_STR_EQ(jstr(doc, RB "key_id"), "0123456789ABCDEF");
+		ASSERT_STR_EQ(jstr(doc, RB "created"), "2025-11-28T12:00:00Z");
+		ASSERT_STR_EQ(jstr(doc, RB "expires"), "2025-12-28T12:00:00Z");
+		ASSERT_STR_EQ(jstr(doc, RB "feeds/0/name"), "debian");
+		ASSERT_INT_EQ(jint(doc, RB "feeds/0/records"), 40);
+		ASSERT_INT_EQ(jlen(doc, RB "inputs"), 2);
+		ASSERT_STR_EQ(jstr(doc, RB "inputs/0/sha256"), IN0_SHA256);
+		ASSERT_STR_EQ(jstr(doc, RB "inputs/1/sha256"), IN1_SHA256);
+		ASSERT(over == YAJL_IS_TRUE(jget(doc, RB "expired")));
+		ASSERT(over == YAJL_IS_TRUE(jget(doc, RB "downgrade")));
+		ASSERT_INT_EQ(jint(doc, RB "downgraded_from"), over ? 50 : -1);
+		if (over) {
+			ASSERT_INT_EQ(jlen(doc, CN), 2);
+			ASSERT_STR_EQ(jstr(doc, CN "/0/descriptor/id"), "airlock/bundle-expired");
+			ASSERT_STR_EQ(jstr(doc, CN "/0/level"), "warning");
+			ASSERT(strstr(jstr(doc, CN "/0/message/text"), "expired on "
+			    "2025-12-28T12:00:00Z and was used with --allow-expired") != NULL);
+			ASSERT_STR_EQ(jstr(doc, CN "/1/descriptor/id"), "airlock/bundle-downgrade");
+			ASSERT(strstr(jstr(doc, CN "/1/message/text"),
+			    "installed serial 50 and was used with --allow-downgrade") != NULL);
+		} else
+			ASSERT(jget(doc, CN) == NULL);
+		yajl_tree_free(doc);
+
+		/* CycloneDX: airlock:bundle:* metadata properties, values as strings */
+		ASSERT_OK(&c, render(&c, "cyclonedx", &x.r, &out));
+		doc = yajl_tree_parse(out.s, err, sizeof(err));
+		ASSERT(doc != NULL);
+		ASSERT_STR_EQ(cdx_prop(doc, "airlock:bundle:serial", 0, NULL), "42");
+		ASSERT_STR_EQ(cdx_prop(doc, "airlock:bundle:key_id", 0, NULL), "0123456789ABCDEF");
+		ASSERT_STR_EQ(cdx_prop(doc, "airlock:bundle:created", 0, NULL),
+		    "2025-11-28T12:00:00Z");
+		ASSERT_STR_EQ(cdx_prop(doc, "airlock:bundle:expires", 0, NULL),
+		    "2025-12-28T12:00:00Z");
+		ASSERT_STR_EQ(cdx_prop(doc, "airlock:bundle:feed:0:name", 0, NULL), "debian");
+		ASSERT_STR_EQ(cdx_prop(doc, "airlock:bundle:feed:0:records", 0, NULL), "40");
+		ASSERT_STR_EQ(cdx_prop(doc, "airlock:bundle:input:0:sha256", 0, NULL), IN0_SHA256);
+		ASSERT_STR_EQ(cdx_prop(doc, "airlock:bundle:input:0:path", 0, NULL),
+		    "feeds/tracker \"<debian>\".json");
+		ASSERT_STR_EQ(cdx_prop(doc, "airlock:bundle:input:1:sha256", 0, NULL), IN1_SHA256);
+		ASSERT_STR_EQ(cdx_prop(doc, "airlock:bundle:input:1:bytes", 0, NULL), "789");
+		/* no upstream time: no property (CycloneDX has no null) */
+		ASSERT(cdx_prop(doc, "airlock:bundle:input:1:upstream_time", 0, &n) == NULL);
+		ASSERT_INT_EQ(n, 0);
+		ASSERT_STR_EQ(cdx_prop(doc, "airlock:bundle:expired", 0, NULL),
+		    over ? "true" : "false");
+		ASSERT_STR_EQ(cdx_prop(doc, "airlock:bundle:downgrade", 0, NULL),
+		    over ? "true" : "false");
+		if (over) {
+			ASSERT_STR_EQ(cdx_prop(doc, "airlock:bundle:downgraded_from", 0, NULL),
+			    "50");
+			ASSERT(strstr(cdx_prop(doc, "airlock:bundle:warning", 0, &n),
+			    "--allow-expired") != NULL);
+			ASSERT_INT_EQ(n, 2);
+			ASSERT(strstr(cdx_prop(doc, "airlock:bundle:warning", 1, NULL),
+			    "--allow-downgrade") != NULL);
+		} else {
+			ASSERT(cdx_prop(doc, "airlock:bundle:downgraded_from", 0, NULL) == NULL);
+			ASSERT(cdx_prop(doc, "airlock:bundle:warning", 0, NULL) == NULL);
+		}
+		yajl_tree_free(doc);
+
+		/* JUnit: suite properties; the warnings also in the suite's system-err */
+		ASSERT_OK(&c, render(&c, "junit", &x.r, &out));
+		xdoc = xmlReadMemory(out.s, (int)out.len, "junit.xml", NULL, XML_PARSE_NONET);
+		ASSERT(xdoc != NULL);
+		s = junit_prop(xdoc, "bundle.serial");
+		ASSERT_STR_EQ(s, "42");
+		free(s);
+		s = junit_prop(xdoc, "bundle.key_id");
+		ASSERT_STR_EQ(s, "0123456789ABCDEF");
+		free(s);
+		s = junit_prop(xdoc, "bundle.expires");
+		ASSERT_STR_EQ(s, "2025-12-28T12:00:00Z");
+		free(s);
+		s = junit_prop(xdoc, "bundle.feed.0.records");
+		ASSERT_STR_EQ(s, "40");
+		free(s);
+		s = junit_prop(xdoc, "bundle.input.0.path");
+		ASSERT_STR_EQ(s, "feeds/tracker \"<debian>\".json");
+		free(s);
+		s = junit_prop(xdoc, "bundle.input.1.sha256");
+		ASSERT_STR_EQ(s, IN1_SHA256);
+		free(s);
+		s = junit_prop(xdoc, "bundle.expired");
+		ASSERT_STR_EQ(s, over ? "true" : "false");
+		free(s);
+		s = junit_prop(xdoc, "bundle.downgrade");
+		ASSERT_STR_EQ(s, over ? "true" : "false");
+		free(s);
+		s = junit_prop(xdoc, "bundle.downgraded_from");
+		if (over)
+			ASSERT_STR_EQ(s, "50");
+		else
+			ASSERT(s == NULL);
+		free(s);
+		ASSERT_INT_EQ(xpath_count(xdoc, "/testsuites/testsuite/properties/"
+		    "property[@name='bundle.warning']"), over ? 2 : 0);
+		ASSERT_INT_EQ(xpath_count(xdoc, "/testsuites/testsuite/system-err"), over);
+		if (over) {
+			s = xpath_string(xdoc, "/testsuites/testsuite/system-err");
+			ASSERT(s && strstr(s, "expired on 2025-12-28T12:00:00Z") != NULL &&
+			    strstr(s, "installed serial 50") != NULL);
+			free(s);
+		}
+		xmlFreeDoc(xdoc);
+
+		/* HTML: the Bundle section, and a banner only with an override */
+		ASSERT_OK(&c, render(&c, "html", &x.r, &out));
+		xdoc = htmlReadMemory(out.s, (int)out.len, "report.html", "UTF-8",
+		    HTML_PARSE_NONET | HTML_PARSE_NOERROR | HTML_PARSE_NOWARNING);
+		ASSERT(xdoc != NULL);
+		s = xpath_string(xdoc, "//section[@id='bundle']//tr[th='Serial']/td");
+		ASSERT_STR_EQ(s, "42");
+		free(s);
+		s = xpath_string(xdoc, "//section[@id='bundle']//tr[th='Signing key id']/td");
+		ASSERT_STR_EQ(s, "0123456789ABCDEF");
+		free(s);
+		s = xpath_string(xdoc, "//section[@id='bundle']//tr[th='Expires']/td");
+		ASSERT_STR_EQ(s, "2025-12-28T12:00:00Z");
+		free(s);
+		s = xpath_string(xdoc,
+		    "//section[@id='bundle']//tr[th='Expired (--allow-expired)']/td");
+		ASSERT_STR_EQ(s, over ? "yes" : "no");
+		free(s);
+		s = xpath_string(xdoc,
+		    "//section[@id='bundle']//tr[th='Downgrade (--allow-downgrade)']/td");
+		ASSERT_STR_EQ(s, over ? "yes, from serial 50" : "no");
+		free(s);
+		s = xpath_string(xdoc, "//table[@id='feeds']//tr[@class='source']/td[4]");
+		ASSERT_STR_EQ(s, "40");
+		free(s);
+		ASSERT_INT_EQ(xpath_count(xdoc, "//table[@id='inputs']//tr[@class='input']"), 2);
+		s = xpath_string(xdoc, "//tr[@class='input'][1]/td[2]");
+		ASSERT_STR_EQ(s, "feeds/tracker \"<debian>\".json");
+		free(s);
+		s = xpath_string(xdoc, "//tr[@class='input'][1]/td[3]");
+		ASSERT_STR_EQ(s, IN0_SHA256);
+		free(s);
+		s = xpath_string(xdoc, "//tr[@class='input'][2]/td[3]");
+		ASSERT_STR_EQ(s, IN1_SHA256);
+		free(s);
+		/* the banner is in the page's header, before the summary */
+		ASSERT_INT_EQ(xpath_count(xdoc, "//header/div[@id='trust-warning'][@role='alert']"),
+		    over);
+		if (over) {
+			s = xpath_string(xdoc, "//p[@id='warning-expired']");
+			ASSERT(s && strstr(s, "expired on 2025-12-28T12:00:00Z and was used "
+			    "with --allow-expired") != NULL);
+			free(s);
+			s = xpath_string(xdoc, "//p[@id='warning-downgrade']");
+			ASSERT(s && strstr(s, "installed serial 50") != NULL);
+			free(s);
+		}
+		xmlFreeDoc(xdoc);
+	}
 	sb_free(&out);
 }
