@@ -200,4 +200,16 @@ typedef int (*bundle_input_fn)(struct ctx *c, const struct bundle_source_input *
     void *arg);
 int bundle_source_inputs(struct ctx *c, struct bundle *b, bundle_input_fn fn, void *arg);
 
+/*
+ * NVD's best severity for vuln_id, from the cvss table (enrichment by CVE id
+ * only). Preference: Primary (NVD's own analysis) before Secondary (a CNA's),
+ * then CVSS v3.1 > v3.0 > v4.0 > v2.0, then input order. The base severity
+ * maps as CRITICAL -> critical, HIGH -> high, MEDIUM -> medium, LOW -> low,
+ * NONE -> negligible (see doc/airlock-json.7). *severity, *version point to
+ * static strings; both are NULL (and *score -1) when no source has a CVSS
+ * entry for vuln_id, or the bundle predates the cvss table.
+ */
+int bundle_vuln_severity(struct ctx *c, struct bundle *b, const char *vuln_id,
+    const char **severity, const char **version, double *score);
+
 #endif

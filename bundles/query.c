@@ -40,6 +40,18 @@ static const char inputs_sql[] =
 "  JOIN source AS s ON s.id = i.source_id\n"
 " ORDER BY s.id, i.id";
 
+static const char has_cvss_sql[] =
+"SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'cvss'";
+
+/* The preference order of bundle_vuln_severity, in SQL (documented in bundle.h). */
+static const char severity_sql[] =
+"SELECT version, base_severity, base_score FROM cvss WHERE vuln_id = ?1\n"
+" ORDER BY CASE type WHEN 'Primary' THEN 0 ELSE 1 END,\n"
+"          CASE version WHEN '3.1' THEN 0 WHEN '3.0' THEN 1 WHEN '4.0' THEN 2\n"
+"                       ELSE 3 END,\n"
+"          id\n"
+" LIMIT 1";
+
 static const char *const states[] = {
 	"fixed", "unfixed", "wont-fix", "unknown", "not-affected", NULL
 };
@@ -250,6 +262,80 @@ bundle_source_inputs(struct ctx *c, struct bundle *b, bundle_input_fn fn, void *
 		r = q_err(c, b, "source_input");
 		goto out;
 	}
+	r = 0;
+ out:
+	sqlite3_finalize(st);
+	return r;
+}
+
+/* The one NVD severity table (doc/airlock-json.7): CVSS base severity -> ours. */
+static const struct {
+	const char *cvss;
+	const char *severity;
+} cvss_severity_map[] = {
+	{ "CRITICAL", "critical" },
+	{ "HIGH", "high" },
+	{ "MEDIUM", "medium" },
+	{ "LOW", "low" },
+	{ "NONE", "negligible" },
+};
+
+static const char *const cvss_versions[] = { "2.0", "3.0", "3.1", "4.0", NULL };
+
+int
+bundle_vuln_severity(struct ctx *c, struct bundle *b, const char *vuln_id,
+    const char **severity, const char **version, double *score)
+{
+	sqlite3_stmt *st = NULL;
+	const char *v, *bs;
+	size_t i;
+	int rc, r = E_INTERNAL;
+
+	*severity = NULL;
+	*version = NULL;
+	*score = -1;
+	if (vuln_id == NULL)
+		return ctx_err(c, E_INTERNAL, "bundle_vuln_severity: null vuln_id");
+	if ((r = q_prepare(c, b, has_cvss_sql, "cvss", &st)) != 0)
+		goto out;
+	if (sqlite3_step(st) != SQLITE_ROW) {
+		r = q_err(c, b, "cvss");
+		goto out;
+	}
+	if (sqlite3_column_int(st, 0) == 0) {
+		r = 0;		/* an older bundle: no enrichment to offer */
+		goto out;
+	}
+	sqlite3_finalize(st);
+	if ((r = q_prepare(c, b, severity_sql, "cvss", &st)) != 0)
+		goto out;
+	sqlite3_bind_text(st, 1, vuln_id, -1, SQLITE_STATIC);
+	if ((rc = sqlite3_step(st)) == SQLITE_DONE) {
+		r = 0;
+		goto out;
+	}
+	if (rc != SQLITE_ROW) {
+		r = q_err(c, b, "cvss");
+		goto out;
+	}
+	v = col(st, 0);
+	bs = col(st, 1);
+	for (i = 0; v != NULL && cvss_versions[i] != NULL; i++)
+		if (strcmp(v, cvss_versions[i]) == 0)
+			*version = cvss_versions[i];
+	for (i = 0; bs != NULL && i < sizeof(cvss_severity_map) /
+	    sizeof(cvss_severity_map[0]); i++)
+		if (strcmp(bs, cvss_severity_map[i].cvss) == 0)
+			*severity = cvss_severity_map[i].severity;
+	if (*version == NULL || *severity == NULL ||
+	    sqlite3_column_type(st, 2) == SQLITE_NULL) {
+		*version = NULL;
+		*severity = NULL;
+		r = ctx_err(c, E_FORMAT, "bundle: cvss row for %s: bad version or severity",
+		    vuln_id);
+		goto out;
+	}
+	*score = sqlite3_column_double(st, 2);
 	r = 0;
  out:
 	sqlite3_finalize(st);

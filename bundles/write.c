@@ -103,6 +103,39 @@ static const char schema_sql[] =
 "  vuln_id     TEXT NOT NULL,           -- as in affected.vuln_id\n"
 "  description TEXT NOT NULL,           -- the source's text (first one given wins)\n"
 "  UNIQUE (source_id, vuln_id)\n"
+");\n"
+"CREATE TABLE nvd_vuln (\n"
+"  id            INTEGER PRIMARY KEY,   -- insertion order: one row per enriched vuln\n"
+"  source_id     INTEGER NOT NULL REFERENCES source (id),\n"
+"  vuln_id       TEXT NOT NULL,         -- \"CVE-2023-27314\"\n"
+"  published     TEXT,                  -- as published: \"2023-10-12T19:15:11.747\"\n"
+"  last_modified TEXT,                  -- as published\n"
+"  UNIQUE (source_id, vuln_id)\n"
+");\n"
+"CREATE TABLE cvss (\n"
+"  id            INTEGER PRIMARY KEY,   -- input order\n"
+"  source_id     INTEGER NOT NULL REFERENCES source (id),\n"
+"  vuln_id       TEXT NOT NULL,\n"
+"  version       TEXT NOT NULL CHECK (version IN ('2.0', '3.0', '3.1', '4.0')),\n"
+"  vector        TEXT NOT NULL,         -- vectorString, verbatim\n"
+"  base_score    REAL NOT NULL CHECK (base_score BETWEEN 0 AND 10),\n"
+"  base_severity TEXT NOT NULL          -- as published (v2 without one: from the score)\n"
+"    CHECK (base_severity IN ('CRITICAL', 'HIGH', 'MEDIUM', 'LOW', 'NONE')),\n"
+"  cvss_source   TEXT NOT NULL,         -- who scored it: \"nvd@nist.gov\", a CNA\n"
+"  type          TEXT NOT NULL CHECK (type IN ('Primary', 'Secondary')),\n"
+"  UNIQUE (vuln_id, id)                 -- always true: the index that looks a CVE up\n"
+");\n"
+"CREATE TABLE cwe (\n"
+"  id        INTEGER PRIMARY KEY,       -- input order\n"
+"  source_id INTEGER NOT NULL REFERENCES source (id),\n"
+"  vuln_id   TEXT NOT NULL,\n"
+"  cwe       TEXT NOT NULL              -- \"CWE-79\", \"NVD-CWE-noinfo\"\n"
+");\n"
+"CREATE TABLE reference (\n"
+"  id        INTEGER PRIMARY KEY,       -- input order\n"
+"  source_id INTEGER NOT NULL REFERENCES source (id),\n"
+"  vuln_id   TEXT NOT NULL,\n"
+"  url       TEXT NOT NULL\n"
 ");\n";
 
 /* Created by finish(), after the rows (faster than maintaining it per insert). */
@@ -124,6 +157,10 @@ enum {
 	ST_AFFECTED,
 	ST_VULN,
 	ST_RECORDS,
+	ST_NVD_VULN,
+	ST_CVSS,
+	ST_CWE,
+	ST_REFERENCE,
 	ST_COUNT
 };
 
@@ -137,6 +174,12 @@ static const char *const stmt_sql[ST_COUNT] = {
 	    "note) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
 	"INSERT OR IGNORE INTO vuln (source_id, vuln_id, description) VALUES (?1, ?2, ?3)",
 	"UPDATE source SET records = ?1 WHERE id = ?2",
+	"INSERT INTO nvd_vuln (source_id, vuln_id, published, last_modified) "
+	    "VALUES (?1, ?2, ?3, ?4)",
+	"INSERT INTO cvss (source_id, vuln_id, version, vector, base_score, base_severity, "
+	    "cvss_source, type) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+	"INSERT INTO cwe (source_id, vuln_id, cwe) VALUES (?1, ?2, ?3)",
+	"INSERT INTO reference (source_id, vuln_id, url) VALUES (?1, ?2, ?3)",
 };
 
 static const char *const name_kinds[] = { "source", "binary", NULL };
@@ -158,6 +201,7 @@ struct bundle_writer {
 	sqlite3_int64 source_id;
 	char *source_name;
 	int64_t rows;		/* affected rows of the current source */
+	int64_t enriched;	/* enrichment records of the current source */
 	char *last_vuln;	/* last vuln_id whose description was stored */
 };
 
@@ -328,6 +372,7 @@ bundle_writer_source_begin(struct ctx *c, struct bundle_writer *w, const char *n
 	free(w->last_vuln);
 	w->last_vuln = NULL;
 	w->rows = 0;
+	w->enriched = 0;
 	w->in_source = 1;
 	w->nsources++;
 	return 0;
@@ -472,22 +517,133 @@ bundle_writer_affected(struct ctx *c, struct bundle_writer *w,
 	return 0;
 }
 
+static const char *const cvss_versions[] = { "2.0", "3.0", "3.1", "4.0", NULL };
+static const char *const cvss_severities[] = {
+	"CRITICAL", "HIGH", "MEDIUM", "LOW", "NONE", NULL
+};
+static const char *const cvss_types[] = { "Primary", "Secondary", NULL };
+
+/* Parser bugs, not input errors: the parser checks and maps the vendor's words. */
+static int
+check_enrichment(struct ctx *c, const struct bundle_enrichment *e)
+{
+	size_t i;
+
+	if (e->vuln_id == NULL || *e->vuln_id == '\0')
+		return ctx_err(c, E_INTERNAL, "enrichment: no vuln_id");
+	for (i = 0; i < e->ncvss; i++) {
+		const struct bundle_cvss *v = &e->cvss[i];
+
+		if (v->version == NULL || !in_list(v->version, cvss_versions) ||
+		    v->vector == NULL || v->base_severity == NULL ||
+		    !in_list(v->base_severity, cvss_severities) || v->cvss_source == NULL ||
+		    v->type == NULL || !in_list(v->type, cvss_types) ||
+		    v->score_tenths < 0 || v->score_tenths > 100)
+			return ctx_err(c, E_INTERNAL, "enrichment %s: bad cvss %zu", e->vuln_id,
+			    i);
+	}
+	for (i = 0; i < e->ncwes; i++)
+		if (e->cwes[i] == NULL)
+			return ctx_err(c, E_INTERNAL, "enrichment %s: null cwe", e->vuln_id);
+	for (i = 0; i < e->nrefs; i++)
+		if (e->refs[i] == NULL)
+			return ctx_err(c, E_INTERNAL, "enrichment %s: null reference",
+			    e->vuln_id);
+	return 0;
+}
+
+int
+bundle_writer_enrichment(struct ctx *c, struct bundle_writer *w,
+    const struct bundle_enrichment *e)
+{
+	sqlite3_stmt *st;
+	size_t i;
+	int rc, r;
+
+	if ((r = check_usable(c, w, 1, "enrichment")) != 0)
+		return r;
+	if ((r = check_enrichment(c, e)) != 0)
+		return r;
+	st = w->st[ST_NVD_VULN];
+	sqlite3_bind_int64(st, 1, w->source_id);
+	bind_text(st, 2, e->vuln_id);
+	bind_text(st, 3, e->published);
+	bind_text(st, 4, e->last_modified);
+	if ((rc = sqlite3_step(st)) != SQLITE_DONE) {
+		if (rc == SQLITE_CONSTRAINT) {
+			w->failed = 1;
+			r = ctx_err(c, E_FORMAT, "source %s: duplicate record: %s",
+			    w->source_name, e->vuln_id);
+		} else
+			r = db_fail(c, w, "nvd_vuln");
+		sqlite3_reset(st);
+		sqlite3_clear_bindings(st);
+		return r;
+	}
+	sqlite3_reset(st);
+	sqlite3_clear_bindings(st);
+	if (e->description != NULL) {
+		st = w->st[ST_VULN];
+		sqlite3_bind_int64(st, 1, w->source_id);
+		bind_text(st, 2, e->vuln_id);
+		bind_text(st, 3, e->description);
+		if ((r = db_step(c, w, st, "vuln")) != 0)
+			return r;
+	}
+	for (i = 0; i < e->ncvss; i++) {
+		const struct bundle_cvss *v = &e->cvss[i];
+
+		st = w->st[ST_CVSS];
+		sqlite3_bind_int64(st, 1, w->source_id);
+		bind_text(st, 2, e->vuln_id);
+		bind_text(st, 3, v->version);
+		bind_text(st, 4, v->vector);
+		sqlite3_bind_double(st, 5, v->score_tenths / 10.0);
+		bind_text(st, 6, v->base_severity);
+		bind_text(st, 7, v->cvss_source);
+		bind_text(st, 8, v->type);
+		if ((r = db_step(c, w, st, "cvss")) != 0)
+			return r;
+	}
+	for (i = 0; i < e->ncwes; i++) {
+		st = w->st[ST_CWE];
+		sqlite3_bind_int64(st, 1, w->source_id);
+		bind_text(st, 2, e->vuln_id);
+		bind_text(st, 3, e->cwes[i]);
+		if ((r = db_step(c, w, st, "cwe")) != 0)
+			return r;
+	}
+	for (i = 0; i < e->nrefs; i++) {
+		st = w->st[ST_REFERENCE];
+		sqlite3_bind_int64(st, 1, w->source_id);
+		bind_text(st, 2, e->vuln_id);
+		bind_text(st, 3, e->refs[i]);
+		if ((r = db_step(c, w, st, "reference")) != 0)
+			return r;
+	}
+	if (ckd_add(&w->enriched, w->enriched, 1))
+		return ctx_err(c, E_LIMIT, "source %s: too many records", w->source_name);
+	return 0;
+}
+
 int
 bundle_writer_source_end(struct ctx *c, struct bundle_writer *w, int64_t records)
 {
 	sqlite3_stmt *st;
+	int64_t total;
 	int r;
 
 	if ((r = check_usable(c, w, 1, "source_end")) != 0)
 		return r;
-	if (records <= 0 || w->rows == 0) {
+	if (records <= 0 || (w->rows == 0 && w->enriched == 0)) {
 		w->failed = 1;
 		return ctx_err(c, E_FORMAT, "source %s yielded no records", w->source_name);
 	}
-	if (records != w->rows) {
+	if (ckd_add(&total, w->rows, w->enriched) || records != total) {
 		w->failed = 1;
 		return ctx_err(c, E_INTERNAL, "source %s: parser counted %" PRId64 " records, "
-		    "writer got %" PRId64, w->source_name, records, w->rows);
+		    "writer got %" PRId64 " rows and %" PRId64 " enrichments", w->source_name,
+		    records, w->rows, w->enriched);
 	}
 	st = w->st[ST_RECORDS];
 	sqlite3_bind_int64(st, 1, records);

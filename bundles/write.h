@@ -12,6 +12,7 @@
 #ifndef AIRLOCK_BUNDLE_WRITE_H
 #define AIRLOCK_BUNDLE_WRITE_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 #include "bundles/bundle.h"
@@ -33,7 +34,35 @@ int bundle_writer_namespace_coverage(struct ctx *c, struct bundle_writer *w,
 /* row->source is ignored: rows belong to the current source. */
 int bundle_writer_affected(struct ctx *c, struct bundle_writer *w,
     const struct bundle_affected *row);
-/* Ends the current source; fails (E_FORMAT) when it yielded zero records. */
+/*
+ * Enrichment for one vulnerability, keyed by its id only (NVD): no affected
+ * rows, no namespace. Counts as one record of the current source. A source
+ * giving the same vuln_id twice is E_FORMAT.
+ */
+struct bundle_cvss {
+	const char *version;		/* "2.0" | "3.0" | "3.1" | "4.0" */
+	const char *vector;		/* vectorString, verbatim */
+	const char *base_severity;	/* "CRITICAL" ... "NONE", as published (v2: derived) */
+	const char *cvss_source;	/* who scored it: "nvd@nist.gov" */
+	const char *type;		/* "Primary" | "Secondary" */
+	int score_tenths;		/* base score x 10: 0..100 */
+};
+struct bundle_enrichment {
+	const char *vuln_id;		/* "CVE-2023-27314" */
+	const char *description;	/* English text, or NULL */
+	const char *published;		/* as published ("2023-10-12T19:15:11.747"), or NULL */
+	const char *last_modified;	/* or NULL */
+	const struct bundle_cvss *cvss;
+	size_t ncvss;
+	const char *const *cwes;	/* "CWE-79", "NVD-CWE-noinfo" */
+	size_t ncwes;
+	const char *const *refs;	/* reference URLs */
+	size_t nrefs;
+};
+int bundle_writer_enrichment(struct ctx *c, struct bundle_writer *w,
+    const struct bundle_enrichment *e);
+/* Ends the current source; fails (E_FORMAT) when it yielded zero records
+ * (affected rows plus enrichment records). */
 int bundle_writer_source_end(struct ctx *c, struct bundle_writer *w, int64_t records);
 /* Stores meta, commits, VACUUMs and closes the database. */
 int bundle_writer_finish(struct ctx *c, struct bundle_writer *w,

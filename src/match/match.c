@@ -15,6 +15,7 @@
 #include "version/version.h"
 
 struct match_state {
+	struct bundle *b;	/* for NVD's severity (bundle_vuln_severity) */
 	struct match_result *res;
 	const struct pkg *pkg;
 	size_t cap_f, cap_na;
@@ -64,12 +65,31 @@ add_not_assessed(struct match_state *st, const char *kind, const char *name,
 	na->reason = xstrdup(reason);
 }
 
-static void
-add_finding(struct match_state *st, const struct bundle_affected *row)
+/*
+ * Severity: the vendor's normalized one first; when that is "unknown", NVD's
+ * best CVSS for the same CVE id (bundle_vuln_severity: Primary before
+ * Secondary, v3.1 > v3.0 > v4.0 > v2.0), marked severity_source "nvd".
+ */
+static int
+add_finding(struct ctx *c, struct match_state *st, const struct bundle_affected *row)
 {
 	struct match_result *m = st->res;
 	const struct pkg *p = st->pkg;
+	const char *sev = row->severity ? row->severity : "unknown", *src = "vendor";
+	const char *nvd_sev = NULL, *nvd_ver = NULL;
+	double score;
 	struct finding *f;
+	int r;
+
+	if (strcmp(sev, "unknown") == 0 && st->b != NULL) {
+		if ((r = bundle_vuln_severity(c, st->b, row->vuln_id, &nvd_sev, &nvd_ver,
+		    &score)) != 0)
+			return r;
+		if (nvd_sev != NULL) {
+			sev = nvd_sev;
+			src = "nvd";
+		}
+	}
 
 	if (m->nfindings == st->cap_f) {
 		st->cap_f = st->cap_f ? st->cap_f * 2 : 64;
@@ -85,7 +105,8 @@ add_finding(struct match_state *st, const struct bundle_affected *row)
 	    p->source_version : p->version);
 	f->fixed_version = xstrdup_or_null(row->fixed_version);
 	f->status = xstrdup(row->state);
-	f->severity = xstrdup(row->severity ? row->severity : "unknown");
+	f->severity = xstrdup(sev);
+	f->severity_source = src;
 	f->vendor_severity = xstrdup_or_null(row->vendor_severity);
 	f->vendor_status = xstrdup_or_null(row->vendor_status);
 	f->note = xstrdup_or_null(row->note);
@@ -94,6 +115,7 @@ add_finding(struct match_state *st, const struct bundle_affected *row)
 	f->description = xstrdup_or_null(row->description);
 	f->ecosystem = p->ecosystem;
 	f->layer = p->layer;
+	return 0;
 }
 
 /* One feed row for the current package: decide whether it is a finding. */
@@ -110,8 +132,7 @@ on_row(struct ctx *c, const struct bundle_affected *row, void *arg)
 		return 0;
 	if (strcmp(row->state, "fixed") != 0) {
 		/* unfixed, wont-fix, unknown: the vendor says the release is exposed */
-		add_finding(st, row);
-		return 0;
+		return add_finding(c, st, row);
 	}
 	if (row->fixed_version == NULL)
 		return ctx_err(c, E_FORMAT, "%s: %s: state fixed without a fixed version",
@@ -141,7 +162,7 @@ on_row(struct ctx *c, const struct bundle_affected *row, void *arg)
 		return 0;
 	}
 	if (cmp < 0)
-		add_finding(st, row);
+		return add_finding(c, st, row);
 	return 0;
 }
 
@@ -254,10 +275,37 @@ release_alpine(const struct osinfo *os, struct sb *ns, const char **why)
 	return 0;
 }
 
+/*
+ * Amazon Linux: VERSION_ID "2" or "2023" as such (ALAS namespaces "amzn:2",
+ * "amzn:2023"); Amazon Linux 1 says "2018.03" (YYYY.MM) -> "1".
+ */
+static int
+release_amzn(const struct osinfo *os, struct sb *ns, const char **why)
+{
+	const char *v = os->version_id;
+
+	*why = "Amazon Linux release not recognised from os-release (VERSION_ID: 2, "
+	    "2023, or YYYY.MM for Amazon Linux 1)";
+	if (v == NULL)
+		return -1;
+	if (strcmp(v, "2") == 0 || strcmp(v, "2023") == 0) {
+		sb_adds(ns, v);
+		return 0;
+	}
+	if (strlen(v) == 7 && v[0] == '2' && v[1] == '0' && v[2] >= '0' && v[2] <= '9' &&
+	    v[3] >= '0' && v[3] <= '9' && v[4] == '.' && v[5] >= '0' && v[5] <= '1' &&
+	    v[6] >= '0' && v[6] <= '9') {
+		sb_adds(ns, "1");
+		return 0;
+	}
+	return -1;
+}
+
 static const struct os_rule os_rules[] = {
 	{ "debian", "deb", "debian:", "source", release_debian },
 	{ "ubuntu", "deb", "ubuntu:", "source", release_ubuntu },
 	{ "alpine", "apk", "alpine:", "source", release_alpine },
+	{ "amzn", "rpm", "amzn:", "binary", release_amzn },
 };
 
 static const struct os_rule *
@@ -308,6 +356,7 @@ match_run(struct ctx *c, struct bundle *b, const struct osinfo *os,
 	memset(out, 0, sizeof(*out));
 	memset(&st, 0, sizeof(st));
 	st.res = out;
+	st.b = b;
 	out->npackages = pkgs->n;
 	out->namespace = os_namespace(rule, os, &why);
 	if (out->namespace == NULL) {

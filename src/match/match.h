@@ -33,6 +33,8 @@ struct finding {
 	char *fixed_version;		/* NULL when the vendor has no fix */
 	char *status;			/* fixed | unfixed | wont-fix | unknown */
 	char *severity;			/* normalized */
+	const char *severity_source;	/* "vendor" (the feed row's) or "nvd" (NVD's
+					 * CVSS, when the vendor's is "unknown"); static */
 	char *vendor_severity;		/* vendor's own wording */
 	char *vendor_status;		/* vendor's own status word */
 	char *note;			/* vendor note or NULL */
