@@ -13,6 +13,8 @@ const struct feed_source *const feed_sources[] = {
 	&feed_debian,
 	&feed_ubuntu,
 	&feed_alpine,
+	&feed_amazon,
+	&feed_nvd,
 	NULL
 };
 

@@ -34,6 +34,8 @@ const struct feed_source *feed_find(const char *name);
 extern const struct feed_source feed_debian;
 extern const struct feed_source feed_alpine;
 extern const struct feed_source feed_ubuntu;
+extern const struct feed_source feed_amazon;
+extern const struct feed_source feed_nvd;
 
 /*
  * The Debian tracker parser over bytes in memory (for fuzzers and tests): the
@@ -55,6 +57,21 @@ int feed_ubuntu_parse_buf(struct ctx *c, const uint8_t *buf, size_t len,
  * non-blank byte is not '{'), for fuzzers and tests; w may be NULL as above.
  */
 int feed_alpine_parse_buf(struct ctx *c, const uint8_t *buf, size_t len,
+    struct bundle_writer *w, int64_t *records);
+
+/*
+ * The Amazon ALAS updateinfo.xml parser over bytes in memory (plain or
+ * compressed), for fuzzers and tests; release is the @ARG ("1", "2", "2023")
+ * naming the namespace; w may be NULL as above.
+ */
+int feed_amazon_parse_buf(struct ctx *c, const char *release, const uint8_t *buf,
+    size_t len, struct bundle_writer *w, int64_t *records);
+
+/*
+ * The NVD parser (API 2.0 or 1.1 JSON, uncompressed) over bytes in memory, for
+ * fuzzers and tests: enrichment records only; w may be NULL as above.
+ */
+int feed_nvd_parse_buf(struct ctx *c, const uint8_t *buf, size_t len,
     struct bundle_writer *w, int64_t *records);
 
 #endif

@@ -148,8 +148,9 @@ json_image(struct jw *w, const struct report *r)
 }
 
 static void
-json_packages(struct jw *w, const struct pkglist *pkgs)
+json_packages(struct jw *w, const struct report *r)
 {
+	const struct pkglist *pkgs = r->pkgs;
 	size_t i;
 
 	jw_arr(w, "packages");
@@ -164,6 +165,9 @@ json_packages(struct jw *w, const struct pkglist *pkgs)
 		jw_str(w, "source_version", p->source_version);
 		jw_str(w, "ecosystem", p->ecosystem);
 		jw_int(w, "layer", p->layer);
+		/* the history line of the layer that introduced the package */
+		jw_str(w, "created_by", p->layer >= 0 && (size_t)p->layer < r->img->nlayers ?
+		    r->img->layers[p->layer].created_by : NULL);
 		jw_close(w, '}');
 	}
 	jw_close(w, ']');
@@ -178,7 +182,7 @@ report_json_packages(const struct report *r, struct sb *out)
 	jw_int(&w, "schema_version", REPORT_SCHEMA_VERSION);
 	json_os(&w, r->os);
 	json_image(&w, r);
-	json_packages(&w, r->pkgs);
+	json_packages(&w, r);
 	jw_close(&w, '}');
 	sb_addc(out, '\n');
 }
@@ -214,6 +218,20 @@ json_bundle(struct jw *w, const struct report *r)
 		jw_str(w, "format", r->sources[i].format);
 		jw_str(w, "parser_version", r->sources[i].parser_version);
 		jw_int(w, "records", r->sources[i].records);
+		jw_close(w, '}');
+	}
+	jw_close(w, ']');
+	/* the manifest: every input file of every feed, in the builder's order */
+	jw_arr(w, "inputs");
+	for (i = 0; i < r->ninputs; i++) {
+		const struct report_input *in = &r->inputs[i];
+
+		jw_obj(w, NULL);
+		jw_str(w, "source", in->source);
+		jw_str(w, "path", in->path);
+		jw_str(w, "sha256", in->sha256);
+		jw_int(w, "bytes", in->bytes);
+		jw_str(w, "upstream_time", in->upstream_time);
 		jw_close(w, '}');
 	}
 	jw_close(w, ']');
@@ -260,6 +278,7 @@ report_json_scan(const struct report *r, struct sb *out)
 		jw_str(&w, "namespace", f->namespace);
 		jw_str(&w, "vendor_status", f->vendor_status);
 		jw_str(&w, "vendor_severity", f->vendor_severity);
+		jw_str(&w, "severity_source", f->severity_source);
 		jw_str(&w, "note", f->note);
 		jw_int(&w, "layer", f->layer);
 		jw_str(&w, "description", f->description);

@@ -30,8 +30,13 @@ else
 fi
 [ "$(jq -r '.os.id + " " + .os.version_id + " " + .os.codename' "$TMP/packages.json")" = \
 	"debian 11 bullseye" ] && pass "os: debian 11 bullseye" || fail "os not identified"
-[ "$(jq '[.packages[] | select(.name == "libsope1")][0].layer' "$TMP/packages.json")" = 1 ] &&
-	pass "libsope1 attributed to layer 1 (the install layer)" || fail "layer attribution"
+# attribution: libsope1 came with the install layer (1), adduser with the base layer (0),
+# each with its layer's history line
+[ "$(jq -r '.packages[] | select(.name == "libsope1") | "\(.layer) \(.created_by)"' \
+	"$TMP/packages.json")" = "1 apt-get install apparmor libsope1 txt2man backupninja (bullseye main)" ] &&
+	[ "$(jq '.packages[] | select(.name == "adduser") | .layer' "$TMP/packages.json")" = 0 ] &&
+	pass "layer attribution: libsope1 in layer 1 (apt-get install), adduser in layer 0" ||
+	fail "layer attribution"
 
 # scan: findings fail the default policy -> exit 1
 expect_status 1 "$AIRLOCK" scan --bundle "$TMP/bundle.db.zst" -p "$TMP/key.pub" -f json "$SAMPLE" &&
