@@ -1045,7 +1045,8 @@ read_subdir(struct input *in, const char *dir, const char *sub, int *found)
 		}
 		names[n++] = xstrdup(de->d_name);
 	}
-	qsort(names, n, sizeof(*names), cmp_name);
+	if (n > 1)	/* qsort of a NULL array is undefined, even when empty */
+		qsort(names, n, sizeof(*names), cmp_name);
 	dfd = dirfd(d);
 	for (i = 0; i < n; i++) {
 		if ((fd = openat(dfd, names[i], O_RDONLY | O_CLOEXEC)) == -1) {

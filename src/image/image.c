@@ -3079,7 +3079,8 @@ check_needs(struct scan *s, const struct plan *p, struct needs *needs)
 			    b->kept[j].kind == K_HARDLINK)
 				nondirs.v[nondirs.n++] = b->kept[j].path;
 	}
-	qsort(nondirs.v, nondirs.n, sizeof(*nondirs.v), str_cmp);
+	if (nondirs.n > 1)
+		qsort(nondirs.v, nondirs.n, sizeof(*nondirs.v), str_cmp);
 	if (needs->n > 1)
 		qsort(needs->v, needs->n, sizeof(*needs->v), need_cmp);
 	for (i = 0; i < needs->n; i++) {
