@@ -71,7 +71,8 @@ add_not_assessed(struct match_state *st, const char *kind, const char *name,
  * Secondary, v3.1 > v3.0 > v4.0 > v2.0), marked severity_source "nvd".
  */
 static int
-add_finding(struct ctx *c, struct match_state *st, const struct bundle_affected *row)
+add_finding(struct ctx *c, struct match_state *st, const struct bundle_affected *row,
+    const char *comparison)
 {
 	struct match_result *m = st->res;
 	const struct pkg *p = st->pkg;
@@ -110,6 +111,14 @@ add_finding(struct ctx *c, struct match_state *st, const struct bundle_affected 
 	f->vendor_severity = xstrdup_or_null(row->vendor_severity);
 	f->vendor_status = xstrdup_or_null(row->vendor_status);
 	f->note = xstrdup_or_null(row->note);
+	f->record = xstrdup(row->vuln_id);
+	f->comparison = comparison ? xstrdup(comparison) : NULL;
+	if (f->comparison == NULL) {
+		struct sb why = SB_INIT;
+
+		sb_addf(&why, "no fix: vendor state %s", row->state);
+		f->comparison = sb_steal(&why);
+	}
 	f->source = xstrdup(row->source);
 	f->namespace = xstrdup(row->namespace);
 	f->description = xstrdup_or_null(row->description);
@@ -132,7 +141,7 @@ on_row(struct ctx *c, const struct bundle_affected *row, void *arg)
 		return 0;
 	if (strcmp(row->state, "fixed") != 0) {
 		/* unfixed, wont-fix, unknown: the vendor says the release is exposed */
-		return add_finding(c, st, row);
+		return add_finding(c, st, row, NULL);
 	}
 	if (row->fixed_version == NULL)
 		return ctx_err(c, E_FORMAT, "%s: %s: state fixed without a fixed version",
@@ -161,8 +170,13 @@ on_row(struct ctx *c, const struct bundle_affected *row, void *arg)
 		st->version_failed = 1;
 		return 0;
 	}
-	if (cmp < 0)
-		return add_finding(c, st, row);
+	if (cmp < 0) {
+		sb_addf(&why, "%s < %s (%s)", installed, row->fixed_version,
+		    version_eco_tool((enum version_eco)eco));
+		r = add_finding(c, st, row, sb_str(&why));
+		sb_free(&why);
+		return r;
+	}
 	return 0;
 }
 
@@ -238,9 +252,10 @@ release_ubuntu(const struct osinfo *os, struct sb *ns, const char **why)
 }
 
 /*
- * Alpine: the branch ("3.18") from VERSION_ID "3.18.4" (or "3.18"). An edge
- * image (VERSION_ID "3.19_alpha20230901") or anything else has no stable
- * branch whose secdb could judge it: not assessed.
+ * Alpine: the branch the image installs from, as etc/apk/repositories names it
+ * ("3.18"), else from VERSION_ID "3.18.4" (or "3.18") or etc/alpine-release. An
+ * edge image (repositories on edge, VERSION_ID "3.19_alpha20230901") or
+ * anything else has no stable branch whose secdb could judge it: not assessed.
  */
 static int
 release_alpine(const struct osinfo *os, struct sb *ns, const char **why)
@@ -250,6 +265,13 @@ release_alpine(const struct osinfo *os, struct sb *ns, const char **why)
 
 	*why = "Alpine release not recognised from os-release (VERSION_ID) or "
 	    "etc/alpine-release";
+	if (os->branch != NULL && strcmp(os->branch, "edge") == 0) {
+		*why = "Alpine edge (etc/apk/repositories): no stable branch's secdb "
+		    "applies to it";
+		return -1;
+	}
+	if (os->branch != NULL)
+		v = os->branch;	/* "3.18", checked by osrel.c */
 	if (v == NULL)
 		return -1;
 	if (strchr(v, '_') != NULL || strcmp(v, "edge") == 0) {
@@ -418,7 +440,8 @@ match_result_free(struct match_result *m)
 		free(f->vuln_id); free(f->package); free(f->installed_version);
 		free(f->source_package); free(f->source_version); free(f->fixed_version);
 		free(f->status); free(f->severity); free(f->vendor_severity);
-		free(f->vendor_status); free(f->note); free(f->source); free(f->namespace);
+		free(f->vendor_status); free(f->note); free(f->record); free(f->comparison);
+		free(f->source); free(f->namespace);
 		free(f->description);
 	}
 	for (i = 0; i < m->nnot_assessed; i++) {

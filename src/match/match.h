@@ -38,6 +38,11 @@ struct finding {
 	char *vendor_severity;		/* vendor's own wording */
 	char *vendor_status;		/* vendor's own status word */
 	char *note;			/* vendor note or NULL */
+	char *record;			/* the feed's record that says so: CVE, DSA, USN,
+					 * RHSA, ELSA, ALAS id (advisory when there is one) */
+	char *comparison;		/* the comparison made: "2.36-9+deb12u3 <
+					 * 2.36-9+deb12u4 (dpkg)", or why no comparison
+					 * was needed ("no fix: vendor state unfixed") */
 	char *source;			/* feed source: "debian" */
 	char *namespace;		/* "debian:11" */
 	char *description;		/* or NULL */

@@ -452,6 +452,7 @@ emit_findings(struct em *w, const struct report *r)
 		emit_waiver_ref(w, "expired_waiver", e->policy, fe->expired_waiver);
 		em_map(w, "evidence");
 		em_str(w, "feed", f->source);
+		em_str(w, "record", f->record);
 		em_str(w, "namespace", f->namespace);
 		em_str(w, "ecosystem", f->ecosystem);
 		em_str(w, "source_package", f->source_package);

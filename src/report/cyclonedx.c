@@ -599,6 +599,8 @@ cdx_vulnerability(struct jw *w, const struct report *r, char **refs,
 	prop(w, "airlock:namespace", f->namespace);
 	prop(w, "airlock:vendor_status", f->vendor_status);
 	prop(w, "airlock:vendor_severity", f->vendor_severity);
+	prop(w, "airlock:record", f->record);
+	prop(w, "airlock:comparison", f->comparison);
 	prop(w, "airlock:decision", o[0].d.decision);
 	prop(w, "airlock:waiver:reason", o[0].d.reason);
 	prop(w, "airlock:waiver:owner", o[0].d.owner);

@@ -381,6 +381,13 @@ html_finding(const struct report *r, size_t i, struct sb *out)
 	sb_adds(out, "</code> in <code>");
 	esc(out, f->namespace);
 	sb_adds(out, "</code></div>");
+	if (f->record) {
+		sb_adds(out, "<div>record <code>");
+		esc(out, f->record);
+		sb_adds(out, "</code>: <code>");
+		esc(out, f->comparison);
+		sb_adds(out, "</code></div>");
+	}
 	if (f->vendor_status) {
 		sb_adds(out, "<div>vendor status: ");
 		esc(out, f->vendor_status);

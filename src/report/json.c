@@ -280,6 +280,8 @@ report_json_scan(const struct report *r, struct sb *out)
 		jw_str(&w, "vendor_severity", f->vendor_severity);
 		jw_str(&w, "severity_source", f->severity_source);
 		jw_str(&w, "note", f->note);
+		jw_str(&w, "record", f->record);
+		jw_str(&w, "comparison", f->comparison);
 		jw_int(&w, "layer", f->layer);
 		jw_str(&w, "description", f->description);
 		jw_close(&w, '}');

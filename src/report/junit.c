@@ -288,6 +288,8 @@ junit_finding(const struct report *r, size_t i, struct sb *out)
 	line(out, "vendor_status", f->vendor_status);
 	line(out, "vendor_severity", f->vendor_severity);
 	line(out, "note", f->note);
+	line(out, "record", f->record);
+	line(out, "comparison", f->comparison);
 	if (f->layer >= 0) {
 		snprintf(layer, sizeof(layer), "%d", f->layer);
 		line(out, "layer", layer);

@@ -424,6 +424,8 @@ sarif_result(struct jw *w, const struct report *r, const struct stanzas *st,
 	jw_str(w, "vendor_status", f->vendor_status);
 	jw_str(w, "vendor_severity", f->vendor_severity);
 	jw_str(w, "note", f->note);
+	jw_str(w, "record", f->record);
+	jw_str(w, "comparison", f->comparison);
 	jw_int(w, "layer", f->layer);
 	jw_str(w, "layer_digest", f->layer >= 0 && (size_t)f->layer < img->nlayers ?
 	    img->layers[f->layer].digest : NULL);

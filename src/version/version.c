@@ -22,6 +22,20 @@ version_eco_from_name(const char *name)
 	return -1;
 }
 
+const char *
+version_eco_tool(enum version_eco eco)
+{
+	switch (eco) {
+	case VERSION_DEB:
+		return "dpkg";
+	case VERSION_RPM:
+		return "rpm";
+	case VERSION_APK:
+		return "apk";
+	}
+	return "?";
+}
+
 int
 version_cmp(enum version_eco eco, const char *a, const char *b, int *res)
 {

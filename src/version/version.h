@@ -20,6 +20,8 @@ enum version_eco {
 
 /* "deb" / "rpm" / "apk" to enum; -1 when unknown. */
 int version_eco_from_name(const char *name);
+/* The reference tool whose ordering eco follows: "dpkg", "rpm", "apk" (static). */
+const char *version_eco_tool(enum version_eco eco);
 int version_cmp(enum version_eco eco, const char *a, const char *b, int *res);
 /*
  * 0, E_FORMAT or E_LIMIT as version_cmp() would answer for v. *why (when not

@@ -53,6 +53,20 @@ else
 	fail "scan findings differ from the expectation"; diff "$TMP/want" "$TMP/got" | head -n 20
 fi
 [ "$(jq -r .verdict "$TMP/scan.json")" = fail ] && pass "verdict fail" || fail "verdict"
+# evidence: every fixed finding shows the dpkg comparison that made it, checked
+# against dpkg itself; unfixed ones say why no comparison was needed
+bad=$(jq -r '.findings[] | select(.status == "fixed") |
+	"\(.source_version)\t\(.fixed_version)\t\(.comparison)\t\(.record)\t\(.vulnerability)"' \
+	"$TMP/scan.json" | while IFS='	' read -r sv fv cmpstr rec vid; do
+		[ "$cmpstr" = "$sv < $fv (dpkg)" ] && [ "$rec" = "$vid" ] &&
+			dpkg --compare-versions "$sv" lt "$fv" || echo "$vid $cmpstr"
+	done)
+[ -z "$bad" ] && [ "$(jq '[.findings[] | select(.status == "fixed")] | length' "$TMP/scan.json")" -gt 0 ] &&
+	pass "fixed findings carry their record and a comparison dpkg agrees with" ||
+	fail "comparison evidence: $bad"
+[ "$(jq -r '[.findings[] | select(.status == "unfixed") | .comparison] | unique | join(",")' \
+	"$TMP/scan.json")" = "no fix: vendor state unfixed" ] &&
+	pass "unfixed findings say no comparison was needed" || fail "unfixed comparison text"
 [ "$(jq '.not_assessed | length' "$TMP/scan.json")" = 0 ] && pass "everything assessed" ||
 	fail "not_assessed is not empty"
 [ "$(jq -r .bundle.serial "$TMP/scan.json")" = 1000 ] &&

@@ -1188,6 +1188,7 @@ DEFINE_TEST(test_policy_verdict)
 	    "  decision: waived\n  why: 'severity unknown fails (unknown_severity: fail)'\n"
 	    "  waiver:\n    index: 1\n    line: 11\n    owner: security@example.org\n"
 	    "    expires: '2099-12-31'\n  expired_waiver: null\n  evidence:\n    feed: debian\n"
+	    "    record: CVE-2025-53603\n"
 	    "    namespace: debian:11\n    ecosystem: deb\n    source_package: sope\n"
 	    "    compared_version: '5.0.1-2'\n    fixed_version: '5.0.1-2+deb11u1'\n"
 	    "    comparison: '5.0.1-2 < 5.0.1-2+deb11u1'\n") != NULL);
