@@ -124,6 +124,9 @@ struct osinfo {
 				 * "3.18.4" (alpine-release), "7.9.2009"
 				 * (centos-release), "2023.3.20240131"
 				 * (system-release), "12.3" (SuSE-release); NULL */
+	char *branch;		/* Alpine: the branch etc/apk/repositories names:
+				 * "3.18" (from ".../alpine/v3.18/main"), "edge";
+				 * NULL without one */
 };
 
 /* Paths image_os() needs kept. */

@@ -27,6 +27,8 @@
 #define OSREL_MAX_ALPINE	64		/* the version in etc/alpine-release */
 #define OSREL_MAX_RELFILE	4096		/* bytes of a release file looked at */
 #define OSREL_MAX_VERSION	64		/* a version taken from one */
+#define OSREL_MAX_REPOS		(64 * 1024)	/* bytes of etc/apk/repositories looked at */
+#define OSREL_MAX_BRANCH	16		/* "3.18": digits and one dot */
 
 const char *const image_os_paths[] = {
 	"etc/os-release",
@@ -42,6 +44,7 @@ const char *const image_os_paths[] = {
 	"etc/amazon-linux-release",
 	"etc/system-release",
 	"etc/SuSE-release",
+	"etc/apk/repositories",
 	NULL,
 };
 
@@ -76,6 +79,7 @@ osinfo_free(struct osinfo *os)
 	free(os->codename);
 	free(os->pretty_name);
 	free(os->release);
+	free(os->branch);
 	memset(os, 0, sizeof(*os));
 }
 
@@ -460,6 +464,76 @@ os_release_detail(const struct image *img, struct osinfo *os)
 	}
 }
 
+/*
+ * The branch of one etc/apk/repositories line (line[0..n)): the path segment
+ * after "/alpine/" is "v<digits>.<digits>" -> "3.18", or "edge" -> "edge";
+ * NULL for a comment, a blank line or anything else (a local repository).
+ */
+static char *
+apk_line_branch(const uint8_t *line, size_t n)
+{
+	static const char key[] = "/alpine/";
+	size_t i, k = sizeof(key) - 1, b, e, dots = 0;
+
+	if (n == 0 || line[0] == '#')
+		return NULL;
+	for (i = 0; i + k <= n; i++)
+		if (memcmp(line + i, key, k) == 0)
+			break;
+	if (i + k > n)
+		return NULL;
+	b = i + k;
+	for (e = b; e < n && line[e] != '/'; e++)
+		;
+	if (e - b == 4 && memcmp(line + b, "edge", 4) == 0)
+		return xstrdup("edge");
+	if (e - b < 4 || e - b > OSREL_MAX_BRANCH + 1 || line[b] != 'v' ||
+	    line[b + 1] < '0' || line[b + 1] > '9' || line[e - 1] == '.')
+		return NULL;
+	for (i = b + 1; i < e; i++) {
+		if (line[i] == '.' && line[i - 1] != '.')
+			dots++;
+		else if (line[i] < '0' || line[i] > '9')
+			return NULL;
+	}
+	if (dots != 1)
+		return NULL;
+	return xstrndup((const char *)line + b + 1, e - b - 1);
+}
+
+/*
+ * The branch the image installs from: that of the first repository line
+ * naming one (main comes first in Alpine's own file; a later testing or
+ * community line does not change the release).
+ */
+static char *
+apk_branch(const struct image_file *f)
+{
+	size_t len = f->len < OSREL_MAX_REPOS ? f->len : OSREL_MAX_REPOS, b = 0, e;
+	char *branch;
+
+	while (b < len) {
+		for (e = b; e < len && f->data[e] != '\n'; e++)
+			;
+		while (b < e && (f->data[b] == ' ' || f->data[b] == '\t'))
+			b++;
+		if ((branch = apk_line_branch(f->data + b, e - b)) != NULL)
+			return branch;
+		b = e + 1;
+	}
+	return NULL;
+}
+
+static void
+os_apk_branch(const struct image *img, struct osinfo *os)
+{
+	const struct image_file *f;
+
+	if (os->id != NULL && strcmp(os->id, "alpine") == 0 &&
+	    (f = image_file(img, "etc/apk/repositories")) != NULL)
+		os->branch = apk_branch(f);
+}
+
 int
 image_os(struct ctx *c, const struct image *img, struct osinfo *os)
 {
@@ -480,6 +554,7 @@ image_os(struct ctx *c, const struct image *img, struct osinfo *os)
 			os->version_id = xstrdup_or_null(os->release);
 		} else
 			os_from_release_files(img, os);
+		os_apk_branch(img, os);
 		os_release_detail(img, os);
 		return 0;
 	}
@@ -494,6 +569,7 @@ image_os(struct ctx *c, const struct image *img, struct osinfo *os)
 		if (os->version_id == NULL)
 			os->version_id = xstrdup_or_null(os->release);
 	}
+	os_apk_branch(img, os);
 	os_release_detail(img, os);
 	return 0;
 }

@@ -1862,3 +1862,61 @@ DEFINE_TEST(test_image_os_release_files)
 		osinfo_free(&os);
 	}
 }
+
+/*
+ * Alpine's branch comes from etc/apk/repositories (the file as Alpine's own
+ * images ship it: main then community of one branch), before os-release's
+ * VERSION_ID; edge says edge; a local or commented repository names none.
+ */
+DEFINE_TEST(test_image_os_apk_branch)
+{
+	static const char osrel[] = "NAME=\"Alpine Linux\"\nID=alpine\nVERSION_ID=3.18.4\n";
+	static const char *const cases[][2] = {
+		{ "https://dl-cdn.alpinelinux.org/alpine/v3.17/main\n"
+		  "https://dl-cdn.alpinelinux.org/alpine/v3.17/community\n", "3.17" },
+		{ "# mirror\n\n  http://mirror.example/alpine/v3.19/main\r\n"
+		  "@testing https://dl-cdn.alpinelinux.org/alpine/edge/testing\n", "3.19" },
+		{ "https://dl-cdn.alpinelinux.org/alpine/edge/main\n", "edge" },
+		{ "/var/cache/local-repo\n#https://dl-cdn.alpinelinux.org/alpine/v3.1/main\n", NULL },
+		{ "https://x/alpine/v3/main\nhttps://x/alpine/v3.18.2/main\nhttps://x/alpine/vx.1/m\n", NULL },
+	};
+	struct image img;
+	struct image_file files[3];
+	struct osinfo os;
+	struct ctx c;
+	size_t i;
+
+	ctx_init(&c);
+	memset(&img, 0, sizeof(img));
+	memset(files, 0, sizeof(files));
+	/* sorted by directory, then name, as image_open leaves them */
+	files[0].path = (char *)"etc/os-release";
+	files[0].data = (uint8_t *)osrel;
+	files[0].len = strlen(osrel);
+	files[1].path = (char *)"etc/apk/repositories";
+	img.files = files;
+	img.nfiles = 2;
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		files[1].data = (uint8_t *)cases[i][0];
+		files[1].len = strlen(cases[i][0]);
+		ASSERT_OK(&c, image_os(&c, &img, &os));
+		ASSERT_STR_EQ(os.version_id, "3.18.4");
+		if (cases[i][1] == NULL)
+			ASSERT(os.branch == NULL);
+		else
+			ASSERT_STR_EQ(os.branch, cases[i][1]);
+		osinfo_free(&os);
+	}
+	/* without the file: no branch (the match falls back to VERSION_ID) */
+	img.nfiles = 1;
+	ASSERT_OK(&c, image_os(&c, &img, &os));
+	ASSERT(os.branch == NULL);
+	osinfo_free(&os);
+	/* not Alpine: the file is not read */
+	files[0].data = (uint8_t *)"ID=debian\nVERSION_ID=12\n";
+	files[0].len = strlen((const char *)files[0].data);
+	img.nfiles = 2;
+	ASSERT_OK(&c, image_os(&c, &img, &os));
+	ASSERT(os.branch == NULL);
+	osinfo_free(&os);
+}
