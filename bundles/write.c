@@ -53,7 +53,8 @@ static const char schema_sql[] =
 "  name           TEXT UNIQUE NOT NULL, -- feed source name: \"debian\"\n"
 "  format         TEXT NOT NULL,        -- human description of its input format\n"
 "  parser_version TEXT NOT NULL,        -- version of the parser that wrote its rows\n"
-"  records        INTEGER               -- affected rows it yielded (NULL while building)\n"
+"  records        INTEGER               -- records it yielded: affected rows, enriched\n"
+"                                       -- vulns and oval_def rows (NULL while building)\n"
 ");\n"
 "CREATE TABLE source_input (\n"
 "  id            INTEGER PRIMARY KEY,   -- insertion order\n"
@@ -136,12 +137,144 @@ static const char schema_sql[] =
 "  source_id INTEGER NOT NULL REFERENCES source (id),\n"
 "  vuln_id   TEXT NOT NULL,\n"
 "  url       TEXT NOT NULL\n"
+");\n"
+"-- OVAL (rhel-oval, oracle-oval, suse-oval, ubuntu-oval, debian-oval): the\n"
+"-- vendor's criteria trees, kept as trees. See doc/airlock-bundle.5.\n"
+"CREATE TABLE oval_test (\n"
+"  id           INTEGER PRIMARY KEY,    -- the t<id> of oval_def.criteria\n"
+"  source_id    INTEGER NOT NULL REFERENCES source (id),\n"
+"  kind         TEXT NOT NULL           -- pkg: installed packages named by\n"
+"                                       -- oval_test_name / name_pattern against the\n"
+"                                       -- state fields below; module: module stream\n"
+"                                       -- `module` enabled; platform: the OS release\n"
+"                                       -- the namespace already selects; unsupported:\n"
+"                                       -- evaluates to unknown (see why)\n"
+"    CHECK (kind IN ('pkg', 'module', 'platform', 'unsupported')),\n"
+"  comment      TEXT,                   -- the test's comment, verbatim\n"
+"  check_       TEXT NOT NULL           -- OVAL check over the items (default 'all')\n"
+"    CHECK (check_ IN ('at least one', 'all', 'only one', 'none satisfy')),\n"
+"  existence    TEXT NOT NULL           -- OVAL check_existence (default\n"
+"                                       -- 'at_least_one_exists')\n"
+"    CHECK (existence IN ('at_least_one_exists', 'any_exist', 'all_exist',\n"
+"      'none_exist', 'only_one_exists')),\n"
+"  name_pattern TEXT,                   -- POSIX ERE when the object's name is a\n"
+"                                       -- pattern match, else NULL\n"
+"  evr_op       TEXT                    -- state <evr> operation, or NULL\n"
+"    CHECK (evr_op IN ('less than', 'less than or equal', 'equals', 'not equal',\n"
+"      'greater than', 'greater than or equal')),\n"
+"  evr          TEXT                    -- state <evr> value, verbatim: \"0:2.2-1\"\n"
+"    CHECK ((evr_op IS NULL) = (evr IS NULL)),\n"
+"  version_op   TEXT                    -- state <version> operation, or NULL\n"
+"    CHECK (version_op IN ('less than', 'less than or equal', 'equals', 'not equal',\n"
+"      'greater than', 'greater than or equal', 'pattern match')),\n"
+"  version      TEXT                    -- its value (POSIX ERE for pattern match)\n"
+"    CHECK ((version_op IS NULL) = (version IS NULL)),\n"
+"  arch_op      TEXT                    -- state <arch> operation, or NULL\n"
+"    CHECK (arch_op IN ('equals', 'pattern match')),\n"
+"  arch         TEXT                    -- its value (POSIX ERE for pattern match)\n"
+"    CHECK ((arch_op IS NULL) = (arch IS NULL)),\n"
+"  sigkey       TEXT,                   -- state <signature_keyid> (equals): 16\n"
+"                                       -- lowercase hex digits, or NULL\n"
+"  module       TEXT                    -- kind module: \"NAME:STREAM\", else NULL\n"
+"    CHECK ((kind = 'module') = (module IS NOT NULL)),\n"
+"  flavour      TEXT                    -- Oracle: the state's evr is a ksplice or\n"
+"                                       -- fips build; NULL: a normal build\n"
+"    CHECK (flavour IN ('ksplice', 'fips')),\n"
+"  why          TEXT                    -- kind unsupported: what it tests\n"
+"                                       -- (\"uname_test os_release\"), else NULL\n"
+"    CHECK ((kind = 'unsupported') = (why IS NOT NULL))\n"
+");\n"
+"CREATE TABLE oval_test_name (\n"
+"  id   INTEGER PRIMARY KEY,            -- insertion order\n"
+"  test INTEGER NOT NULL REFERENCES oval_test (id),\n"
+"  name TEXT NOT NULL,                  -- a package name of the test's object\n"
+"                                       -- (var_ref constant values expanded)\n"
+"  UNIQUE (test, name)                  -- also the index that looks a test up\n"
+");\n"
+"CREATE TABLE oval_def (\n"
+"  id              INTEGER PRIMARY KEY, -- one row per (definition, namespace)\n"
+"  source_id       INTEGER NOT NULL REFERENCES source (id),\n"
+"  namespace       TEXT NOT NULL,       -- release namespace: \"rhel:8\"\n"
+"  ecosystem       TEXT NOT NULL CHECK (ecosystem IN ('rpm', 'deb')),\n"
+"  name_kind       TEXT NOT NULL        -- whether the tests name source or binary\n"
+"                                       -- packages (source: debian-oval)\n"
+"    CHECK (name_kind IN ('source', 'binary')),\n"
+"  def_id          TEXT NOT NULL,       -- \"oval:com.redhat.rhsa:def:20190966\"\n"
+"  class           TEXT NOT NULL        -- the definition's OVAL class\n"
+"    CHECK (class IN ('patch', 'vulnerability', 'miscellaneous', 'compliance')),\n"
+"  title           TEXT,                -- verbatim\n"
+"  advisory        TEXT,                -- RHSA-2019:0966, ELSA-2007-0057, USN-5900-2,\n"
+"                                       -- DSA-..., SUSE-SU-..., or NULL\n"
+"  state           TEXT NOT NULL        -- what a TRUE result means (as\n"
+"                                       -- affected.state): fixed when the tests compare\n"
+"                                       -- against a fixed version\n"
+"    CHECK (state IN ('fixed', 'unfixed', 'wont-fix', 'unknown', 'not-affected')),\n"
+"  severity        TEXT NOT NULL        -- normalized severity\n"
+"    CHECK (severity IN ('critical', 'high', 'medium', 'low', 'negligible', 'unknown')),\n"
+"  vendor_severity TEXT,                -- the vendor's word, verbatim: \"Important\"\n"
+"  vendor_status   TEXT,                -- the vendor's status: \"Will not fix\"\n"
+"  note            TEXT,                -- remark on the state, or NULL\n"
+"  criteria        TEXT NOT NULL,       -- the criteria tree: node := OP(node,...) |\n"
+"                                       -- !node | t<oval_test.id>; OP: & AND, | OR,\n"
+"                                       -- 1 ONE, ^ XOR; ASCII, no spaces, at most\n"
+"                                       -- 1 MiB and 64 nested operators\n"
+"  UNIQUE (source_id, namespace, def_id)\n"
+");\n"
+"CREATE TABLE oval_def_vuln (\n"
+"  id      INTEGER PRIMARY KEY,         -- input order: the definition's CVEs in order\n"
+"  def     INTEGER NOT NULL REFERENCES oval_def (id),\n"
+"  vuln_id TEXT NOT NULL,               -- \"CVE-2019-3835\"; the advisory id when the\n"
+"                                       -- definition names no CVE\n"
+"  UNIQUE (def, vuln_id)                -- also the index that looks a def up\n"
+");\n"
+"CREATE TABLE oval_index (\n"
+"  id        INTEGER PRIMARY KEY,       -- per def, in package name order\n"
+"  ecosystem TEXT NOT NULL,             -- as oval_def.ecosystem\n"
+"  namespace TEXT NOT NULL,             -- as oval_def.namespace\n"
+"  package   TEXT NOT NULL,             -- a name of a pkg test in the def's criteria\n"
+"  name_kind TEXT NOT NULL,             -- as oval_def.name_kind\n"
+"  def       INTEGER NOT NULL REFERENCES oval_def (id) -- a candidate definition\n"
+");\n";
+
+/*
+ * NVD CPE match criteria: created after the tables above. Stored for CPE
+ * matching, which is off; doc/airlock-bundle.5 describes the table.
+ */
+static const char cpe_schema_sql[] =
+"-- NVD configurations (source nvd): one row per CPE match criterion, for CPE\n"
+"-- matching (off). See doc/airlock-bundle.5.\n"
+"CREATE TABLE cpe_match (\n"
+"  id                      INTEGER PRIMARY KEY, -- input order\n"
+"  source_id               INTEGER NOT NULL REFERENCES source (id),\n"
+"  vuln_id                 TEXT NOT NULL,       -- as nvd_vuln.vuln_id\n"
+"  config                  INTEGER NOT NULL     -- which configuration of the CVE,\n"
+"    CHECK (config >= 0),                       -- from 0 (1.1: top-level node)\n"
+"  node                    INTEGER NOT NULL     -- which node of that configuration,\n"
+"    CHECK (node >= 0),                         -- from 0 (1.1: child, or 0)\n"
+"  operator                TEXT NOT NULL        -- how the node's criteria combine\n"
+"    CHECK (operator IN ('AND', 'OR')),\n"
+"  negate                  INTEGER NOT NULL     -- 1: the node is negated\n"
+"    CHECK (negate IN (0, 1)),\n"
+"  vulnerable              INTEGER NOT NULL     -- 1: a match is vulnerable; 0: a\n"
+"    CHECK (vulnerable IN (0, 1)),              -- platform it must run on\n"
+"  criteria                TEXT NOT NULL,       -- CPE 2.3 name, verbatim\n"
+"  version_start_including TEXT,                -- version range, verbatim, or NULL\n"
+"  version_start_excluding TEXT,\n"
+"  version_end_including   TEXT,\n"
+"  version_end_excluding   TEXT,\n"
+"  config_operator         TEXT                 -- how the configuration's nodes\n"
+"    CHECK (config_operator IN ('AND', 'OR')),  -- combine; NULL: none given\n"
+"  config_negate           INTEGER NOT NULL     -- 1: the configuration is negated\n"
+"    CHECK (config_negate IN (0, 1)),\n"
+"  match_criteria_id       TEXT                 -- API 2.0 matchCriteriaId, or NULL\n"
 ");\n";
 
 /* Created by finish(), after the rows (faster than maintaining it per insert). */
 static const char index_sql[] =
 "CREATE INDEX affected_package\n"
-"  ON affected (ecosystem, namespace, package, name_kind, vuln_id, source_id);\n";
+"  ON affected (ecosystem, namespace, package, name_kind, vuln_id, source_id);\n"
+"CREATE INDEX oval_index_package\n"
+"  ON oval_index (ecosystem, namespace, package, name_kind, def);\n";
 
 /* A source may give a (package, namespace, vuln) record once; the index covers it. */
 static const char dup_sql[] =
@@ -161,6 +294,15 @@ enum {
 	ST_CVSS,
 	ST_CWE,
 	ST_REFERENCE,
+	ST_OVAL_TEST,
+	ST_OVAL_TEST_NAME,
+	ST_OVAL_TEST_FIND,
+	ST_OVAL_DEF,
+	ST_OVAL_DEF_VULN,
+	ST_OVAL_TMP_CLEAR,
+	ST_OVAL_TMP_ADD,
+	ST_OVAL_INDEX,
+	ST_CPE_MATCH,
 	ST_COUNT
 };
 
@@ -180,7 +322,33 @@ static const char *const stmt_sql[ST_COUNT] = {
 	    "cvss_source, type) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
 	"INSERT INTO cwe (source_id, vuln_id, cwe) VALUES (?1, ?2, ?3)",
 	"INSERT INTO reference (source_id, vuln_id, url) VALUES (?1, ?2, ?3)",
+	"INSERT INTO oval_test (source_id, kind, comment, check_, existence, name_pattern, "
+	    "evr_op, evr, version_op, version, arch_op, arch, sigkey, module, flavour, why) "
+	    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)",
+	"INSERT OR IGNORE INTO oval_test_name (test, name) VALUES (?1, ?2)",
+	"SELECT 1 FROM oval_test WHERE id = ?1 AND source_id = ?2",
+	"INSERT INTO oval_def (source_id, namespace, ecosystem, name_kind, def_id, class, "
+	    "title, advisory, state, severity, vendor_severity, vendor_status, note, "
+	    "criteria) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
+	"INSERT OR IGNORE INTO oval_def_vuln (def, vuln_id) VALUES (?1, ?2)",
+	"DELETE FROM temp.oval_def_test",
+	"INSERT OR IGNORE INTO temp.oval_def_test (test) VALUES (?1)",
+	/* every distinct name of the def's pkg tests, in name order (CROSS JOIN
+	 * keeps this join order: from the def's few tests, never a scan of all) */
+	"INSERT INTO oval_index (ecosystem, namespace, package, name_kind, def) "
+	    "SELECT DISTINCT ?1, ?2, n.name, ?3, ?4 FROM temp.oval_def_test AS d "
+	    "CROSS JOIN oval_test AS t ON t.id = d.test AND t.kind = 'pkg' "
+	    "CROSS JOIN oval_test_name AS n ON n.test = t.id ORDER BY n.name",
+	[ST_CPE_MATCH] = "INSERT INTO cpe_match (source_id, vuln_id, config, node, "
+	    "operator, negate, vulnerable, criteria, version_start_including, "
+	    "version_start_excluding, version_end_including, version_end_excluding, "
+	    "config_operator, config_negate, match_criteria_id) "
+	    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)",
 };
+
+/* The tests a def's criteria reference, while bundle_writer_oval_def() runs. */
+static const char oval_tmp_sql[] =
+"CREATE TEMP TABLE oval_def_test (test INTEGER PRIMARY KEY);";
 
 static const char *const name_kinds[] = { "source", "binary", NULL };
 static const char *const states[] = {
@@ -202,6 +370,7 @@ struct bundle_writer {
 	char *source_name;
 	int64_t rows;		/* affected rows of the current source */
 	int64_t enriched;	/* enrichment records of the current source */
+	int64_t ovals;		/* oval_def rows of the current source */
 	char *last_vuln;	/* last vuln_id whose description was stored */
 };
 
@@ -322,7 +491,9 @@ bundle_writer_new(struct ctx *c, const char *dbpath, struct bundle_writer **out)
 	    "PRAGMA cache_size = -%d;", WRITE_CACHE_KIB);
 	if ((r = db_exec(c, w, pragmas, "pragmas")) != 0 ||
 	    (r = db_exec(c, w, "BEGIN", "begin")) != 0 ||
-	    (r = db_exec(c, w, schema_sql, "schema")) != 0)
+	    (r = db_exec(c, w, schema_sql, "schema")) != 0 ||
+	    (r = db_exec(c, w, cpe_schema_sql, "schema")) != 0 ||
+	    (r = db_exec(c, w, oval_tmp_sql, "temp table")) != 0)
 		goto out;
 	for (i = 0; i < ST_COUNT; i++) {
 		if (sqlite3_prepare_v3(w->db, stmt_sql[i], -1, SQLITE_PREPARE_PERSISTENT,
@@ -373,6 +544,7 @@ bundle_writer_source_begin(struct ctx *c, struct bundle_writer *w, const char *n
 	w->last_vuln = NULL;
 	w->rows = 0;
 	w->enriched = 0;
+	w->ovals = 0;
 	w->in_source = 1;
 	w->nsources++;
 	return 0;
@@ -552,6 +724,66 @@ check_enrichment(struct ctx *c, const struct bundle_enrichment *e)
 	return 0;
 }
 
+/* --- NVD CPE match criteria (cpe_match) --------------------------------------- */
+
+static const char *const cpe_operators[] = { "AND", "OR", NULL };
+
+/* Parser bugs, not input errors: the parser checks the file's words. */
+static int
+check_cpes(struct ctx *c, const struct bundle_enrichment *e)
+{
+	size_t i;
+
+	for (i = 0; i < e->ncpes; i++) {
+		const struct bundle_cpe_match *m = &e->cpes[i];
+
+		if (m->config < 0 || m->node < 0 || m->criteria == NULL ||
+		    *m->criteria == '\0' || m->operator == NULL ||
+		    !in_list(m->operator, cpe_operators) ||
+		    (m->config_operator != NULL &&
+		    !in_list(m->config_operator, cpe_operators)) ||
+		    (m->negate != 0 && m->negate != 1) ||
+		    (m->config_negate != 0 && m->config_negate != 1) ||
+		    (m->vulnerable != 0 && m->vulnerable != 1))
+			return ctx_err(c, E_INTERNAL, "enrichment %s: bad cpe match %zu",
+			    e->vuln_id, i);
+	}
+	return 0;
+}
+
+static int
+write_cpes(struct ctx *c, struct bundle_writer *w, const struct bundle_enrichment *e)
+{
+	sqlite3_stmt *st = w->st[ST_CPE_MATCH];
+	size_t i;
+	int r;
+
+	for (i = 0; i < e->ncpes; i++) {
+		const struct bundle_cpe_match *m = &e->cpes[i];
+
+		sqlite3_bind_int64(st, 1, w->source_id);
+		bind_text(st, 2, e->vuln_id);
+		sqlite3_bind_int(st, 3, m->config);
+		sqlite3_bind_int(st, 4, m->node);
+		bind_text(st, 5, m->operator);
+		sqlite3_bind_int(st, 6, m->negate);
+		sqlite3_bind_int(st, 7, m->vulnerable);
+		bind_text(st, 8, m->criteria);
+		bind_text(st, 9, m->version_start_including);
+		bind_text(st, 10, m->version_start_excluding);
+		bind_text(st, 11, m->version_end_including);
+		bind_text(st, 12, m->version_end_excluding);
+		bind_text(st, 13, m->config_operator);
+		sqlite3_bind_int(st, 14, m->config_negate);
+		bind_text(st, 15, m->match_criteria_id);
+		if ((r = db_step(c, w, st, "cpe_match")) != 0)
+			return r;
+	}
+	return 0;
+}
+
+/* --- end of cpe_match ------------------------------------------------------------ */
+
 int
 bundle_writer_enrichment(struct ctx *c, struct bundle_writer *w,
     const struct bundle_enrichment *e)
@@ -562,7 +794,7 @@ bundle_writer_enrichment(struct ctx *c, struct bundle_writer *w,
 
 	if ((r = check_usable(c, w, 1, "enrichment")) != 0)
 		return r;
-	if ((r = check_enrichment(c, e)) != 0)
+	if ((r = check_enrichment(c, e)) != 0 || (r = check_cpes(c, e)) != 0)
 		return r;
 	st = w->st[ST_NVD_VULN];
 	sqlite3_bind_int64(st, 1, w->source_id);
@@ -621,9 +853,371 @@ bundle_writer_enrichment(struct ctx *c, struct bundle_writer *w,
 		if ((r = db_step(c, w, st, "reference")) != 0)
 			return r;
 	}
+	if ((r = write_cpes(c, w, e)) != 0)
+		return r;
 	if (ckd_add(&w->enriched, w->enriched, 1))
 		return ctx_err(c, E_LIMIT, "source %s: too many records", w->source_name);
 	return 0;
+}
+
+/*
+ * OVAL. Vocabularies of oval_test and oval_def (the schema's CHECKs say the
+ * same; these give the parser a message naming the field).
+ */
+static const char *const oval_kinds[] = {
+	"pkg", "module", "platform", "unsupported", NULL
+};
+static const char *const oval_checks[] = {
+	"at least one", "all", "only one", "none satisfy", NULL
+};
+static const char *const oval_existences[] = {
+	"at_least_one_exists", "any_exist", "all_exist", "none_exist", "only_one_exists",
+	NULL
+};
+static const char *const oval_cmp_ops[] = {
+	"less than", "less than or equal", "equals", "not equal", "greater than",
+	"greater than or equal", NULL
+};
+static const char *const oval_version_ops[] = {
+	"less than", "less than or equal", "equals", "not equal", "greater than",
+	"greater than or equal", "pattern match", NULL
+};
+static const char *const oval_arch_ops[] = { "equals", "pattern match", NULL };
+static const char *const oval_flavours[] = { "ksplice", "fips", NULL };
+static const char *const oval_classes[] = {
+	"patch", "vulnerability", "miscellaneous", "compliance", NULL
+};
+static const char *const oval_ecosystems[] = { "rpm", "deb", NULL };
+
+static int
+nonempty(const char *s)
+{
+	return s != NULL && *s != '\0';
+}
+
+/* op and value both given (and op in ops) or both NULL. */
+static int
+op_pair_ok(const char *op, const char *value, const char *const *ops)
+{
+	if (op == NULL)
+		return value == NULL;
+	return value != NULL && in_list(op, ops);
+}
+
+/* Parser bugs, not input errors: the parser maps the file's words. */
+static int
+check_oval_test(struct ctx *c, const struct bundle_oval_test *t)
+{
+	size_t i;
+
+	if (t->kind == NULL || !in_list(t->kind, oval_kinds))
+		return ctx_err(c, E_INTERNAL, "oval test: bad kind '%s'",
+		    t->kind ? t->kind : "(null)");
+	if (t->check == NULL || !in_list(t->check, oval_checks))
+		return ctx_err(c, E_INTERNAL, "oval test: bad check '%s'",
+		    t->check ? t->check : "(null)");
+	if (t->existence == NULL || !in_list(t->existence, oval_existences))
+		return ctx_err(c, E_INTERNAL, "oval test: bad existence '%s'",
+		    t->existence ? t->existence : "(null)");
+	if (t->nnames > 0 && t->names == NULL)
+		return ctx_err(c, E_INTERNAL, "oval test: names missing");
+	for (i = 0; i < t->nnames; i++)
+		if (!nonempty(t->names[i]))
+			return ctx_err(c, E_INTERNAL, "oval test: empty name %zu", i);
+	if (strcmp(t->kind, "pkg") == 0 && t->nnames == 0 && !nonempty(t->name_pattern))
+		return ctx_err(c, E_INTERNAL, "oval test: pkg test without names or pattern");
+	if (t->name_pattern != NULL && *t->name_pattern == '\0')
+		return ctx_err(c, E_INTERNAL, "oval test: empty name pattern");
+	if (!op_pair_ok(t->evr_op, t->evr, oval_cmp_ops))
+		return ctx_err(c, E_INTERNAL, "oval test: bad evr operation");
+	if (!op_pair_ok(t->version_op, t->version, oval_version_ops))
+		return ctx_err(c, E_INTERNAL, "oval test: bad version operation");
+	if (!op_pair_ok(t->arch_op, t->arch, oval_arch_ops))
+		return ctx_err(c, E_INTERNAL, "oval test: bad arch operation");
+	if (t->sigkey != NULL) {
+		for (i = 0; t->sigkey[i] != '\0'; i++)
+			if (!((t->sigkey[i] >= '0' && t->sigkey[i] <= '9') ||
+			    (t->sigkey[i] >= 'a' && t->sigkey[i] <= 'f')))
+				break;
+		if (i != 16 || t->sigkey[i] != '\0')
+			return ctx_err(c, E_INTERNAL, "oval test: signature key '%s' is not 16 "
+			    "lowercase hex digits", t->sigkey);
+	}
+	if ((strcmp(t->kind, "module") == 0) != nonempty(t->module))
+		return ctx_err(c, E_INTERNAL, "oval test: module given iff kind module");
+	if (t->module != NULL && strchr(t->module, ':') == NULL)
+		return ctx_err(c, E_INTERNAL, "oval test: module '%s' is not NAME:STREAM",
+		    t->module);
+	if (t->flavour != NULL && !in_list(t->flavour, oval_flavours))
+		return ctx_err(c, E_INTERNAL, "oval test: bad flavour '%s'", t->flavour);
+	if ((strcmp(t->kind, "unsupported") == 0) != nonempty(t->why))
+		return ctx_err(c, E_INTERNAL, "oval test: why given iff kind unsupported");
+	return 0;
+}
+
+int
+bundle_writer_oval_test(struct ctx *c, struct bundle_writer *w,
+    const struct bundle_oval_test *t, int64_t *id)
+{
+	sqlite3_stmt *st;
+	sqlite3_int64 tid;
+	size_t i;
+	int r;
+
+	*id = 0;
+	if ((r = check_usable(c, w, 1, "oval_test")) != 0)
+		return r;
+	if ((r = check_oval_test(c, t)) != 0)
+		return r;
+	st = w->st[ST_OVAL_TEST];
+	sqlite3_bind_int64(st, 1, w->source_id);
+	bind_text(st, 2, t->kind);
+	bind_text(st, 3, t->comment);
+	bind_text(st, 4, t->check);
+	bind_text(st, 5, t->existence);
+	bind_text(st, 6, t->name_pattern);
+	bind_text(st, 7, t->evr_op);
+	bind_text(st, 8, t->evr);
+	bind_text(st, 9, t->version_op);
+	bind_text(st, 10, t->version);
+	bind_text(st, 11, t->arch_op);
+	bind_text(st, 12, t->arch);
+	bind_text(st, 13, t->sigkey);
+	bind_text(st, 14, t->module);
+	bind_text(st, 15, t->flavour);
+	bind_text(st, 16, t->why);
+	if ((r = db_step(c, w, st, "oval_test")) != 0)
+		return r;
+	tid = sqlite3_last_insert_rowid(w->db);
+	for (i = 0; i < t->nnames; i++) {
+		st = w->st[ST_OVAL_TEST_NAME];
+		sqlite3_bind_int64(st, 1, tid);
+		bind_text(st, 2, t->names[i]);
+		if ((r = db_step(c, w, st, "oval_test_name")) != 0)
+			return r;
+	}
+	*id = (int64_t)tid;
+	return 0;
+}
+
+/* Walks a criteria string: syntax, limits, and each t<id>'s existence. */
+struct crit {
+	struct ctx *c;
+	struct bundle_writer *w;
+	const char *s;
+	size_t pos;
+};
+
+static int
+crit_err(struct crit *k, int code, const char *what)
+{
+	return ctx_err(k->c, code, "oval criteria: %s at offset %zu", what, k->pos);
+}
+
+static int
+crit_test(struct crit *k)
+{
+	sqlite3_stmt *st;
+	int64_t id = 0;
+	size_t start = k->pos;
+	int rc, r;
+
+	while (k->s[k->pos] >= '0' && k->s[k->pos] <= '9') {
+		if (ckd_mul(&id, id, 10) || ckd_add(&id, id, k->s[k->pos] - '0'))
+			return crit_err(k, E_FORMAT, "test id out of range");
+		k->pos++;
+	}
+	if (k->pos == start || (k->s[start] == '0'))
+		return crit_err(k, E_FORMAT, "bad test id");
+	st = k->w->st[ST_OVAL_TEST_FIND];
+	sqlite3_bind_int64(st, 1, id);
+	sqlite3_bind_int64(st, 2, k->w->source_id);
+	rc = sqlite3_step(st);
+	sqlite3_reset(st);
+	sqlite3_clear_bindings(st);
+	if (rc == SQLITE_DONE)
+		return ctx_err(k->c, E_FORMAT, "oval criteria: test t%" PRId64 " does not exist "
+		    "in source %s", id, k->w->source_name);
+	if (rc != SQLITE_ROW)
+		return db_fail(k->c, k->w, "oval_test lookup");
+	st = k->w->st[ST_OVAL_TMP_ADD];
+	sqlite3_bind_int64(st, 1, id);
+	if ((r = db_step(k->c, k->w, st, "oval_def_test")) != 0)
+		return r;
+	return 0;
+}
+
+/* node := OP '(' node (',' node)* ')' | '!' node | 't' DIGITS; depth counts the
+ * operators (OP and '!') enclosing the node. */
+static int
+crit_node(struct crit *k, int depth)
+{
+	int r;
+
+	if (depth > BUNDLE_OVAL_DEPTH_MAX)
+		return ctx_err(k->c, E_LIMIT, "oval criteria: more than %d nested operators "
+		    "at offset %zu (BUNDLE_OVAL_DEPTH_MAX)", BUNDLE_OVAL_DEPTH_MAX, k->pos);
+	switch (k->s[k->pos]) {
+	case 't':
+		k->pos++;
+		return crit_test(k);
+	case '!':
+		k->pos++;
+		return crit_node(k, depth + 1);
+	case '&':
+	case '|':
+	case '1':
+	case '^':
+		k->pos++;
+		if (k->s[k->pos] != '(')
+			return crit_err(k, E_FORMAT, "expected '('");
+		do {
+			k->pos++;
+			if ((r = crit_node(k, depth + 1)) != 0)
+				return r;
+		} while (k->s[k->pos] == ',');
+		if (k->s[k->pos] != ')')
+			return crit_err(k, E_FORMAT, "expected ',' or ')'");
+		k->pos++;
+		return 0;
+	default:
+		return crit_err(k, E_FORMAT, "expected an operator, '!' or a test");
+	}
+}
+
+static int
+check_oval_def(struct ctx *c, const struct bundle_oval_def *d)
+{
+	const char *missing = NULL;
+	size_t i;
+
+	if (!nonempty(d->namespace))
+		missing = "namespace";
+	else if (!nonempty(d->ecosystem))
+		missing = "ecosystem";
+	else if (d->name_kind == NULL)
+		missing = "name_kind";
+	else if (!nonempty(d->def_id))
+		missing = "def_id";
+	else if (d->klass == NULL)
+		missing = "class";
+	else if (d->state == NULL)
+		missing = "state";
+	else if (d->severity == NULL)
+		missing = "severity";
+	else if (d->criteria == NULL)
+		missing = "criteria";
+	else if (d->nvulns == 0 || d->vulns == NULL)
+		missing = "vuln";
+	if (missing != NULL)
+		return ctx_err(c, E_INTERNAL, "oval def: no %s", missing);
+	if (!in_list(d->ecosystem, oval_ecosystems))
+		return ctx_err(c, E_INTERNAL, "oval def: bad ecosystem '%s'", d->ecosystem);
+	if (!in_list(d->name_kind, name_kinds))
+		return ctx_err(c, E_INTERNAL, "oval def: bad name_kind '%s'", d->name_kind);
+	if (!in_list(d->klass, oval_classes))
+		return ctx_err(c, E_INTERNAL, "oval def: bad class '%s'", d->klass);
+	if (!in_list(d->state, states))
+		return ctx_err(c, E_INTERNAL, "oval def: bad state '%s'", d->state);
+	if (!in_list(d->severity, severities))
+		return ctx_err(c, E_INTERNAL, "oval def: bad severity '%s'", d->severity);
+	for (i = 0; i < d->nvulns; i++)
+		if (!nonempty(d->vulns[i]))
+			return ctx_err(c, E_INTERNAL, "oval def: empty vuln %zu", i);
+	return 0;
+}
+
+int
+bundle_writer_oval_def(struct ctx *c, struct bundle_writer *w,
+    const struct bundle_oval_def *d, int64_t *id)
+{
+	struct crit k;
+	sqlite3_stmt *st;
+	sqlite3_int64 did;
+	size_t i;
+	int rc, r;
+
+	*id = 0;
+	if ((r = check_usable(c, w, 1, "oval_def")) != 0)
+		return r;
+	if ((r = check_oval_def(c, d)) != 0)
+		goto fail;
+	if (strlen(d->criteria) > BUNDLE_OVAL_CRITERIA_MAX) {
+		r = ctx_err(c, E_LIMIT, "oval criteria longer than %d bytes "
+		    "(BUNDLE_OVAL_CRITERIA_MAX)", BUNDLE_OVAL_CRITERIA_MAX);
+		goto fail;
+	}
+	if ((r = db_step(c, w, w->st[ST_OVAL_TMP_CLEAR], "oval_def_test")) != 0)
+		return r;
+	memset(&k, 0, sizeof(k));
+	k.c = c;
+	k.w = w;
+	k.s = d->criteria;
+	if ((r = crit_node(&k, 0)) != 0)
+		goto fail;
+	if (d->criteria[k.pos] != '\0') {
+		r = crit_err(&k, E_FORMAT, "trailing bytes");
+		goto fail;
+	}
+	st = w->st[ST_OVAL_DEF];
+	sqlite3_bind_int64(st, 1, w->source_id);
+	bind_text(st, 2, d->namespace);
+	bind_text(st, 3, d->ecosystem);
+	bind_text(st, 4, d->name_kind);
+	bind_text(st, 5, d->def_id);
+	bind_text(st, 6, d->klass);
+	bind_text(st, 7, d->title);
+	bind_text(st, 8, d->advisory);
+	bind_text(st, 9, d->state);
+	bind_text(st, 10, d->severity);
+	bind_text(st, 11, d->vendor_severity);
+	bind_text(st, 12, d->vendor_status);
+	bind_text(st, 13, d->note);
+	bind_text(st, 14, d->criteria);
+	if ((rc = sqlite3_step(st)) != SQLITE_DONE) {
+		if (rc == SQLITE_CONSTRAINT) {
+			w->failed = 1;
+			r = ctx_err(c, E_FORMAT, "source %s: duplicate record: %s %s",
+			    w->source_name, d->def_id, d->namespace);
+		} else
+			r = db_fail(c, w, "oval_def");
+		sqlite3_reset(st);
+		sqlite3_clear_bindings(st);
+		return r;
+	}
+	sqlite3_reset(st);
+	sqlite3_clear_bindings(st);
+	did = sqlite3_last_insert_rowid(w->db);
+	for (i = 0; i < d->nvulns; i++) {
+		st = w->st[ST_OVAL_DEF_VULN];
+		sqlite3_bind_int64(st, 1, did);
+		bind_text(st, 2, d->vulns[i]);
+		if ((r = db_step(c, w, st, "oval_def_vuln")) != 0)
+			return r;
+		if (d->description == NULL)
+			continue;
+		st = w->st[ST_VULN];	/* first description of a vuln wins */
+		sqlite3_bind_int64(st, 1, w->source_id);
+		bind_text(st, 2, d->vulns[i]);
+		bind_text(st, 3, d->description);
+		if ((r = db_step(c, w, st, "vuln")) != 0)
+			return r;
+	}
+	st = w->st[ST_OVAL_INDEX];
+	bind_text(st, 1, d->ecosystem);
+	bind_text(st, 2, d->namespace);
+	bind_text(st, 3, d->name_kind);
+	sqlite3_bind_int64(st, 4, did);
+	if ((r = db_step(c, w, st, "oval_index")) != 0)
+		return r;
+	if (ckd_add(&w->ovals, w->ovals, 1))
+		return ctx_err(c, E_LIMIT, "source %s: too many records", w->source_name);
+	*id = (int64_t)did;
+	return 0;
+ fail:
+	ctx_prefix(c, "%s %s", d->def_id ? d->def_id : "?",
+	    d->namespace ? d->namespace : "?");
+	return r;
 }
 
 int
@@ -635,15 +1229,17 @@ bundle_writer_source_end(struct ctx *c, struct bundle_writer *w, int64_t records
 
 	if ((r = check_usable(c, w, 1, "source_end")) != 0)
 		return r;
-	if (records <= 0 || (w->rows == 0 && w->enriched == 0)) {
+	if (records <= 0 || (w->rows == 0 && w->enriched == 0 && w->ovals == 0)) {
 		w->failed = 1;
 		return ctx_err(c, E_FORMAT, "source %s yielded no records", w->source_name);
 	}
-	if (ckd_add(&total, w->rows, w->enriched) || records != total) {
+	if (ckd_add(&total, w->rows, w->enriched) || ckd_add(&total, total, w->ovals) ||
+	    records != total) {
 		w->failed = 1;
 		return ctx_err(c, E_INTERNAL, "source %s: parser counted %" PRId64 " records, "
-		    "writer got %" PRId64 " rows and %" PRId64 " enrichments", w->source_name,
-		    records, w->rows, w->enriched);
+		    "writer got %" PRId64 " rows, %" PRId64 " enrichments and %" PRId64
+		    " oval definitions", w->source_name, records, w->rows, w->enriched,
+		    w->ovals);
 	}
 	st = w->st[ST_RECORDS];
 	sqlite3_bind_int64(st, 1, records);

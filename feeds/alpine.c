@@ -48,28 +48,24 @@
  * listed under V" for the others. Two fixed versions apk cannot order are
  * E_FORMAT. Rows of a package are written in id order.
  *
- * Parsing streams: JSON through yajl's callbacks in ALPINE_CHUNK pieces with
+ * The file may be compressed (gzip, bzip2, xz, zstd; feeds/stream.c). Parsing
+ * streams: JSON through yajl's callbacks driven by feeds/jsonstream.c, with
  * the nesting cut at ALPINE_DEPTH_MAX and every raw token bounded by
- * ALPINE_TOKEN_MAX before yajl buffers it (as feeds/debian.c does); YAML
- * (a file whose first non-blank byte is not '{') through libyaml's event
- * parser, where aliases are refused and a scalar is bounded by the file size.
- * Only one package's entries are held at a time (ALPINE_IDS_MAX).
+ * ALPINE_TOKEN_MAX before yajl buffers it; YAML (a file whose first non-blank
+ * byte in its first ALPINE_CHUNK bytes is not '{') through libyaml's event
+ * parser, into the same state machine, where aliases are refused and a scalar
+ * is bounded by the file size. Only one package's entries are held at a time
+ * (ALPINE_IDS_MAX).
  */
 #include "config.h"
 
-#include <errno.h>
-#include <fcntl.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
-#include <sodium.h>
-#include <yajl/yajl_parse.h>
 #include <yaml.h>
 
 #include "base/ckd.h"
@@ -79,11 +75,14 @@
 #include "bundles/bundle.h"
 #include "bundles/write.h"
 #include "feeds/feed.h"
+#include "feeds/jsonstream.h"
+#include "feeds/stream.h"
 #include "version/version.h"
 
 /* Named limits. */
-#define ALPINE_FILE_MAX		((uint64_t)64 << 20)	/* input (real ones: < 1 MiB) */
-#define ALPINE_CHUNK		65536			/* bytes per read and parse */
+#define ALPINE_FILE_MAX		((uint64_t)64 << 20)	/* input (real ones: < 1 MiB),
+							 * stored and decompressed */
+#define ALPINE_CHUNK		65536			/* bytes sniffed: JSON or YAML */
 #define ALPINE_DEPTH_MAX	16			/* nesting (the format uses 6) */
 #define ALPINE_TOKEN_MAX	65536			/* one raw JSON string or word */
 #define ALPINE_NAME_MAX		256			/* package (origin) name */
@@ -126,8 +125,6 @@ enum field {
 
 #define BIT(f)	(1u << (f))
 
-enum kind { K_NULL, K_BOOL, K_NUMBER, K_STRING };
-
 /* One id of one package, before duplicates are merged. */
 struct entry {
 	char *id;
@@ -146,9 +143,7 @@ struct pend {
 struct aparser {
 	struct ctx *c;
 	struct bundle_writer *w;
-	yajl_handle h;
 	int err;			/* E_* set by a callback that cancelled */
-	uint64_t offset;		/* JSON: bytes parsed so far */
 	size_t line;			/* YAML: 1-based line of the current event */
 	int64_t records;
 
@@ -179,11 +174,6 @@ struct aparser {
 	/* Packages read before distroversion. */
 	struct pend *pend;
 	size_t npend, cappend, pend_ids;
-
-	/* JSON token-length guard: inside a string, after a backslash, run. */
-	int in_str;
-	int esc;
-	size_t run;
 };
 
 static int perr(struct aparser *p, int code, const char *fmt, ...)
@@ -717,8 +707,9 @@ end_document(struct aparser *p)
 
 /* A map or array opens where the parser stands. */
 static int
-open_container(struct aparser *p, int is_map)
+open_container(void *arg, int is_map)
 {
+	struct aparser *p = arg;
 	enum role child = R_SKIP;
 
 	if (p->depth >= ALPINE_DEPTH_MAX)
@@ -785,10 +776,10 @@ open_container(struct aparser *p, int is_map)
 }
 
 static int
-set_word(struct aparser *p, enum kind k, const char *s, size_t len, char *dst,
+set_word(struct aparser *p, enum json_kind k, const char *s, size_t len, char *dst,
     const char *what)
 {
-	if (k != K_STRING)
+	if (k != JSON_STRING)
 		return perr(p, E_FORMAT, "%s is not a string", what);
 	if (len > ALPINE_WORD_MAX || !valid_name(s, len))
 		return perr(p, E_FORMAT, "bad %s (1 to %d printable characters, "
@@ -800,8 +791,10 @@ set_word(struct aparser *p, enum kind k, const char *s, size_t len, char *dst,
 
 /* A scalar value where the parser stands. */
 static int
-scalar(struct aparser *p, enum kind k, const char *s, size_t len)
+scalar(void *arg, enum json_kind k, const char *s, size_t len)
 {
+	struct aparser *p = arg;
+
 	switch (p->role[p->depth]) {
 	case R_DOC:
 		return perr(p, E_FORMAT, "top level is not an object");
@@ -822,7 +815,7 @@ scalar(struct aparser *p, enum kind k, const char *s, size_t len)
 		return 1;
 	case R_PKG:
 		if (p->field == F_NAME) {
-			if (k != K_STRING)
+			if (k != JSON_STRING)
 				return perr(p, E_FORMAT, "name is not a string");
 			if (len > ALPINE_NAME_MAX || !valid_name(s, len))
 				return perr(p, E_FORMAT, "bad package name (1 to %d printable "
@@ -832,16 +825,16 @@ scalar(struct aparser *p, enum kind k, const char *s, size_t len)
 			p->have_name = 1;
 			return 1;
 		}
-		if (p->field == F_SECFIXES && k != K_NULL)
+		if (p->field == F_SECFIXES && k != JSON_NULL)
 			return perr(p, E_FORMAT, "secfixes is not an object");
 		return 1;	/* secfixes null: nothing fixed */
 	case R_SECFIXES:
-		if (k != K_NULL)
+		if (k != JSON_NULL)
 			return perr(p, E_FORMAT, "not an array");
 		p->in_ver = 0;
 		return 1;	/* VERSION: null (YAML "V:" with no list): no ids */
 	case R_IDS:
-		if (k != K_STRING)
+		if (k != JSON_STRING)
 			return perr(p, E_FORMAT, "entry is not a string");
 		return add_entry(p, s, len);
 	case R_SKIP:
@@ -852,8 +845,9 @@ scalar(struct aparser *p, enum kind k, const char *s, size_t len)
 
 /* A map key where the parser stands. */
 static int
-map_key(struct aparser *p, const char *k, size_t len)
+map_key(void *arg, const char *k, size_t len)
 {
+	struct aparser *p = arg;
 	unsigned *seen = NULL;
 	enum field f = F_OTHER;
 
@@ -902,8 +896,9 @@ map_key(struct aparser *p, const char *k, size_t len)
 }
 
 static int
-close_container(struct aparser *p)
+close_container(void *arg)
 {
+	struct aparser *p = arg;
 	enum role role = p->role[p->depth];
 
 	if (p->depth == 0)
@@ -932,67 +927,20 @@ close_container(struct aparser *p)
 
 /* --- JSON ------------------------------------------------------------------------------ */
 
-static int
-cb_null(void *ctx)
-{
-	return scalar(ctx, K_NULL, NULL, 0);
-}
-
-static int
-cb_boolean(void *ctx, int v)
-{
-	(void)v;
-	return scalar(ctx, K_BOOL, NULL, 0);
-}
-
-static int
-cb_number(void *ctx, const char *s, size_t len)
-{
-	return scalar(ctx, K_NUMBER, s, len);
-}
-
-static int
-cb_string(void *ctx, const unsigned char *s, size_t len)
-{
-	return scalar(ctx, K_STRING, (const char *)s, len);
-}
-
-static int
-cb_start_map(void *ctx)
-{
-	return open_container(ctx, 1);
-}
-
-static int
-cb_start_array(void *ctx)
-{
-	return open_container(ctx, 0);
-}
-
-static int
-cb_map_key(void *ctx, const unsigned char *key, size_t len)
-{
-	return map_key(ctx, (const char *)key, len);
-}
-
-static int
-cb_end(void *ctx)
-{
-	return close_container(ctx);
-}
-
-static const yajl_callbacks callbacks = {
-	cb_null,
-	cb_boolean,
-	NULL,		/* integers and doubles arrive as cb_number text */
-	NULL,
-	cb_number,
-	cb_string,
-	cb_start_map,
-	cb_map_key,
-	cb_end,
-	cb_start_array,
-	cb_end,
+static const struct jsonstream_spec alpine_json = {
+	.open = open_container,
+	.close = close_container,
+	.key = map_key,
+	.scalar = scalar,
+	.finish = NULL,
+	.token_max = ALPINE_TOKEN_MAX,
+	.token_limit = "ALPINE_TOKEN_MAX",
+	.size = {
+		.raw_max = ALPINE_FILE_MAX,
+		.data_max = ALPINE_FILE_MAX,
+		.raw_limit = "ALPINE_FILE_MAX",
+		.data_limit = "ALPINE_FILE_MAX",
+	},
 };
 
 static struct aparser *
@@ -1011,110 +959,9 @@ parser_free(struct aparser *p)
 {
 	if (p == NULL)
 		return;
-	if (p->h != NULL)
-		yajl_free(p->h);
 	entries_free(p->ents, p->nents);
 	pend_free(p);
 	free(p);
-}
-
-/* Turns a failed yajl_parse/yajl_complete_parse into our error. */
-static int
-json_failed(struct aparser *p, yajl_status st, int complete)
-{
-	unsigned char *msg;
-	size_t len;
-	uint64_t at = p->offset;
-
-	if (st == yajl_status_client_canceled) {
-		if (p->err == 0)
-			return ctx_err(p->c, E_INTERNAL, "parse cancelled without an error");
-		return p->err;
-	}
-	if (!complete)
-		at += yajl_get_bytes_consumed(p->h);
-	msg = yajl_get_error(p->h, 0, NULL, 0);
-	if (msg == NULL)
-		return p->err = ctx_err(p->c, E_FORMAT, "byte %llu: invalid json",
-		    (unsigned long long)at);
-	len = strlen((char *)msg);
-	while (len > 0 && (msg[len - 1] == '\n' || msg[len - 1] == '.' ||
-	    msg[len - 1] == ' '))
-		msg[--len] = '\0';
-	p->err = ctx_err(p->c, E_FORMAT, "byte %llu: %s", (unsigned long long)at,
-	    (char *)msg);
-	yajl_free_error(p->h, msg);
-	return p->err;
-}
-
-/* Feeds bytes to yajl, stopping before a raw token longer than ALPINE_TOKEN_MAX. */
-static int
-json_feed(struct aparser *p, const uint8_t *buf, size_t len)
-{
-	yajl_status st;
-	size_t i;
-	int over = 0;
-
-	if (p->err != 0)
-		return p->err;
-	if (p->h == NULL && (p->h = yajl_alloc(&callbacks, NULL, p)) == NULL)
-		return p->err = ctx_err(p->c, E_NOMEM, "json parser: out of memory");
-	for (i = 0; i < len; i++) {
-		uint8_t ch = buf[i];
-
-		if (p->in_str) {
-			if (p->esc)
-				p->esc = 0;
-			else if (ch == '\\')
-				p->esc = 1;
-			else if (ch == '"') {
-				p->in_str = 0;
-				p->run = 0;
-				continue;
-			}
-		} else {
-			switch (ch) {
-			case '"':
-				p->in_str = 1;
-				p->run = 0;
-				continue;
-			case '{': case '}': case '[': case ']': case ',': case ':':
-			case ' ': case '\t': case '\n': case '\r':
-				p->run = 0;
-				continue;
-			}
-		}
-		if (++p->run > ALPINE_TOKEN_MAX) {
-			over = 1;
-			break;
-		}
-	}
-	if (i > 0) {
-		if ((st = yajl_parse(p->h, buf, i)) != yajl_status_ok)
-			return json_failed(p, st, 0);
-		p->offset += i;
-	}
-	if (over)
-		return p->err = ctx_err(p->c, E_LIMIT, "byte %llu: json token longer than %d "
-		    "bytes (ALPINE_TOKEN_MAX)", (unsigned long long)p->offset,
-		    ALPINE_TOKEN_MAX);
-	return 0;
-}
-
-static int
-json_end(struct aparser *p)
-{
-	yajl_status st;
-
-	if (p->err != 0)
-		return p->err;
-	if (p->h == NULL)
-		return p->err = ctx_err(p->c, E_FORMAT, "empty input");
-	if ((st = yajl_complete_parse(p->h)) != yajl_status_ok)
-		return json_failed(p, st, 1);
-	if (p->depth != 0)
-		return ctx_err(p->c, E_INTERNAL, "json ended at depth %d", p->depth);
-	return 0;
 }
 
 /* --- YAML ------------------------------------------------------------------------------ */
@@ -1177,8 +1024,8 @@ yaml_event(struct aparser *p, struct ymap *y, const yaml_event_t *ev, int *done)
 		if (y->is_map[d])
 			y->want_key[d] = 1;
 		if (yaml_is_null(ev))
-			return scalar(p, K_NULL, NULL, 0);
-		return scalar(p, K_STRING, (const char *)ev->data.scalar.value,
+			return scalar(p, JSON_NULL, NULL, 0);
+		return scalar(p, JSON_STRING, (const char *)ev->data.scalar.value,
 		    ev->data.scalar.length);
 	case YAML_MAPPING_START_EVENT:
 	case YAML_SEQUENCE_START_EVENT:
@@ -1200,16 +1047,12 @@ yaml_event(struct aparser *p, struct ymap *y, const yaml_event_t *ev, int *done)
 	}
 }
 
-/* The YAML input: a buffer, or a file descriptor read through a hash. */
+/* The YAML input: the bytes already read (the sniffed head), then the stream. */
 struct yinput {
-	struct ctx *c;
-	const uint8_t *head;		/* bytes already read (the sniffed chunk) */
+	const uint8_t *head;
 	size_t headlen, headoff;
-	int fd;				/* -1: head is all */
-	const char *path;
-	crypto_hash_sha256_state *hs;
-	uint64_t *total;
-	int err;
+	struct feed_stream *stream;	/* NULL: head is all */
+	int err;			/* the stream's E_*, when it failed */
 };
 
 static int
@@ -1220,30 +1063,17 @@ yaml_read(void *data, unsigned char *buf, size_t size, size_t *got)
 
 	*got = 0;
 	if (in->headoff < in->headlen) {
-		n = (ssize_t)(in->headlen - in->headoff < size ? in->headlen - in->headoff : size);
-		memcpy(buf, in->head + in->headoff, (size_t)n);
-		in->headoff += (size_t)n;
-		*got = (size_t)n;
+		*got = in->headlen - in->headoff < size ? in->headlen - in->headoff : size;
+		memcpy(buf, in->head + in->headoff, *got);
+		in->headoff += *got;
 		return 1;
 	}
-	if (in->fd == -1)
+	if (in->stream == NULL)
 		return 1;	/* end of input */
-	for (;;) {
-		if ((n = read(in->fd, buf, size)) == -1) {
-			if (errno == EINTR)
-				continue;
-			in->err = ctx_errno(in->c, E_IO, "%s: read", in->path);
-			return 0;
-		}
-		break;
-	}
-	if (ckd_add(in->total, *in->total, (uint64_t)n) || *in->total > ALPINE_FILE_MAX) {
-		in->err = ctx_err(in->c, E_LIMIT, "%s: larger than %llu bytes (ALPINE_FILE_MAX)",
-		    in->path, (unsigned long long)ALPINE_FILE_MAX);
+	if ((n = feed_stream_read(in->stream, buf, size)) < 0) {
+		in->err = feed_stream_error(in->stream);
 		return 0;
 	}
-	if (n > 0)
-		crypto_hash_sha256_update(in->hs, buf, (unsigned long long)n);
 	*got = (size_t)n;
 	return 1;
 }
@@ -1305,143 +1135,95 @@ int
 feed_alpine_parse_buf(struct ctx *c, const uint8_t *buf, size_t len,
     struct bundle_writer *w, int64_t *records)
 {
-	struct aparser *p = NULL;
+	struct aparser *p;
 	struct yinput in;
-	size_t off, n;
-	int known, r = E_INTERNAL;
+	int known, r;
 
 	*records = 0;
 	if ((uint64_t)len > ALPINE_FILE_MAX)
 		return ctx_err(c, E_LIMIT, "input larger than %llu bytes (ALPINE_FILE_MAX)",
 		    (unsigned long long)ALPINE_FILE_MAX);
+	if (len == 0)
+		return ctx_err(c, E_FORMAT, "empty input");
 	p = parser_new(c, w);
-	if (sniff_json(buf, len, &known) || !known) {
-		for (off = 0; off < len; off += n) {
-			n = len - off < ALPINE_CHUNK ? len - off : ALPINE_CHUNK;
-			if ((r = json_feed(p, buf + off, n)) != 0)
-				goto out;
-		}
-		if ((r = json_end(p)) != 0)
-			goto out;
-	} else {
+	if (sniff_json(buf, len, &known) || !known)
+		r = jsonstream_parse_buf(c, &alpine_json, p, &p->err, buf, len);
+	else {
 		memset(&in, 0, sizeof(in));
-		in.c = c;
 		in.head = buf;
 		in.headlen = len;
-		in.fd = -1;
-		if ((r = yaml_run(p, &in)) != 0)
-			goto out;
+		r = yaml_run(p, &in);
 	}
-	*records = p->records;
-	r = 0;
-out:
+	if (r == 0)
+		*records = p->records;
 	parser_free(p);
 	return r;
 }
 
-/* Reads into buf until it holds len bytes or the file ends; *got says how many. */
-static int
-read_some(struct ctx *c, int fd, const char *path, uint8_t *buf, size_t len, size_t *got)
+/* Reads into buf until it holds len bytes or the stream ends: the count, or -1. */
+static ssize_t
+read_head(struct feed_stream *s, uint8_t *buf, size_t len)
 {
-	ssize_t n;
+	size_t got = 0;
+	ssize_t n = 0;
 
-	*got = 0;
-	while (*got < len) {
-		if ((n = read(fd, buf + *got, len - *got)) == -1) {
-			if (errno == EINTR)
-				continue;
-			return ctx_errno(c, E_IO, "%s: read", path);
-		}
-		if (n == 0)
-			break;
-		*got += (size_t)n;
-	}
-	return 0;
+	while (got < len && (n = feed_stream_read(s, buf + got, len - got)) > 0)
+		got += (size_t)n;
+	return n < 0 ? -1 : (ssize_t)got;
 }
 
 static int
 alpine_parse(struct ctx *c, const char *path, const char *arg, struct bundle_writer *w,
     int64_t *records)
 {
-	crypto_hash_sha256_state hs;
-	uint8_t digest[crypto_hash_sha256_BYTES];
-	char hex[crypto_hash_sha256_BYTES * 2 + 1];
+	struct feed_stream *s = NULL;
+	struct jsonstream *js = NULL;
 	struct aparser *p = NULL;
 	struct yinput in;
-	struct stat sb;
-	uint8_t *buf = NULL;
-	uint64_t total = 0;
-	size_t n;
-	int fd = -1, known, json, r = E_INTERNAL;
+	uint8_t *head = NULL;
+	char hex[65];
+	uint64_t bytes;
+	ssize_t n;
+	int known, r;
 
 	*records = 0;
 	if (arg != NULL)
 		return ctx_err(c, E_USAGE, "alpine: takes no @argument (got '%s'): the branch "
 		    "comes from the file's distroversion", arg);
-	if (sodium_init() < 0)
-		return ctx_err(c, E_INTERNAL, "libsodium failed to initialize");
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1)
-		return ctx_errno(c, E_IO, "%s", path);
-	if (fstat(fd, &sb) != 0) {
-		r = ctx_errno(c, E_IO, "%s", path);
-		goto out;
-	}
-	if (S_ISDIR(sb.st_mode)) {
-		r = ctx_err(c, E_IO, "%s: is a directory", path);
-		goto out;
-	}
-	if (S_ISREG(sb.st_mode) && (uint64_t)sb.st_size > ALPINE_FILE_MAX) {
-		r = ctx_err(c, E_LIMIT, "%s: larger than %llu bytes (ALPINE_FILE_MAX)", path,
-		    (unsigned long long)ALPINE_FILE_MAX);
-		goto out;
-	}
+	if ((r = feed_stream_open_file(c, path, &alpine_json.size, &s)) != 0)
+		return r;
 	p = parser_new(c, w);
-	crypto_hash_sha256_init(&hs);
-	buf = xmalloc(ALPINE_CHUNK);
+	head = xmalloc(ALPINE_CHUNK);
 	/* the first chunk decides the format */
-	if ((r = read_some(c, fd, path, buf, ALPINE_CHUNK, &n)) != 0)
+	if ((n = read_head(s, head, ALPINE_CHUNK)) < 0) {
+		r = feed_stream_error(s);
 		goto out;
-	total = n;
-	crypto_hash_sha256_update(&hs, buf, (unsigned long long)n);
-	json = sniff_json(buf, n, &known) || !known;
-	if (json) {
-		while (n > 0) {
-			if ((r = json_feed(p, buf, n)) != 0)
-				goto out;	/* the caller names the input */
-			if ((r = read_some(c, fd, path, buf, ALPINE_CHUNK, &n)) != 0)
-				goto out;
-			if (ckd_add(&total, total, (uint64_t)n) || total > ALPINE_FILE_MAX) {
-				r = ctx_err(c, E_LIMIT, "%s: larger than %llu bytes "
-				    "(ALPINE_FILE_MAX)", path, (unsigned long long)ALPINE_FILE_MAX);
-				goto out;
-			}
-			crypto_hash_sha256_update(&hs, buf, (unsigned long long)n);
-		}
-		if ((r = json_end(p)) != 0)
-			goto out;
+	}
+	if (sniff_json(head, (size_t)n, &known) || !known) {
+		if ((r = jsonstream_new(c, &alpine_json, p, &p->err, &js)) != 0 ||
+		    (r = jsonstream_feed(js, head, (size_t)n)) != 0 ||
+		    (r = jsonstream_read(js, s)) != 0 ||
+		    (r = jsonstream_end(js)) != 0)
+			goto out;	/* the caller names the input */
 	} else {
 		memset(&in, 0, sizeof(in));
-		in.c = c;
-		in.head = buf;
-		in.headlen = n;
-		in.fd = fd;
-		in.path = path;
-		in.hs = &hs;
-		in.total = &total;
+		in.head = head;
+		in.headlen = (size_t)n;
+		in.stream = s;
 		if ((r = yaml_run(p, &in)) != 0)
 			goto out;
 	}
-	crypto_hash_sha256_final(&hs, digest);
-	sodium_bin2hex(hex, sizeof(hex), digest, sizeof(digest));
-	if (w != NULL && (r = bundle_writer_input(c, w, path, hex, total, NULL)) != 0)
+	if ((r = feed_stream_finish(s, hex, &bytes)) != 0)
+		goto out;
+	if (w != NULL && (r = bundle_writer_input(c, w, path, hex, bytes, NULL)) != 0)
 		goto out;
 	*records = p->records;
 	r = 0;
 out:
-	free(buf);
+	jsonstream_free(js);
+	free(head);
 	parser_free(p);
-	if (fd != -1)
-		close(fd);
+	feed_stream_free(s);
 	return r;
 }
 

@@ -27,29 +27,22 @@
  * undetermined release that names a fixed_version keeps it in the note only.
  * Descriptions go to the vuln table (the writer keeps one per vuln).
  *
- * Parsing streams through yajl's callback API in DEBIAN_CHUNK pieces. Memory
- * is bounded whatever the input: nesting is cut at DEBIAN_DEPTH_MAX by the
- * callbacks (before yajl grows its state stack), and because yajl buffers a
- * token that spans chunks in full, the feeder bounds every raw token (string
- * or bare word) at DEBIAN_TOKEN_MAX bytes by tracking only where strings start
- * and end. The rows of one vuln are buffered (at most DEBIAN_RELEASES_MAX) so
- * that a description after "releases" still reaches them.
+ * The input may be compressed (gzip, bzip2, xz, zstd). Parsing streams
+ * through yajl's callback API driven by feeds/jsonstream.c. Memory is bounded
+ * whatever the input: nesting is cut at DEBIAN_DEPTH_MAX by the callbacks
+ * (before yajl grows its state stack), the driver bounds every raw token
+ * (string or bare word) at DEBIAN_TOKEN_MAX bytes, and the rows of one vuln
+ * are buffered (at most DEBIAN_RELEASES_MAX) so that a description after
+ * "releases" still reaches them.
  */
 #include "config.h"
 
-#include <errno.h>
-#include <fcntl.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
-
-#include <sodium.h>
-#include <yajl/yajl_parse.h>
 
 #include "base/ckd.h"
 #include "base/ctx.h"
@@ -58,10 +51,10 @@
 #include "bundles/bundle.h"
 #include "bundles/write.h"
 #include "feeds/feed.h"
+#include "feeds/jsonstream.h"
 
 /* Named limits. */
-#define DEBIAN_FILE_MAX		((uint64_t)1 << 30)	/* input: 1 GiB */
-#define DEBIAN_CHUNK		65536			/* bytes per read and parse */
+#define DEBIAN_FILE_MAX		((uint64_t)1 << 30)	/* input, stored and decompressed */
 #define DEBIAN_DEPTH_MAX	32			/* JSON nesting (the format uses 6) */
 #define DEBIAN_TOKEN_MAX	(1 << 20)		/* one raw JSON string or word */
 #define DEBIAN_NAME_MAX		256			/* package, vuln id, fixed_version */
@@ -101,8 +94,6 @@ enum field {
 
 #define BIT(f)	(1u << (f))
 
-enum kind { K_NULL, K_BOOL, K_NUMBER, K_STRING };
-
 /* How a release field is checked: printable without spaces, or with them. */
 enum check { C_NAME, C_WORD, C_TEXT };
 
@@ -139,9 +130,7 @@ static const struct {
 struct dparser {
 	struct ctx *c;
 	struct bundle_writer *w;
-	yajl_handle h;
 	int err;			/* E_* set by a callback that cancelled */
-	uint64_t offset;		/* bytes parsed so far */
 	int64_t records;
 
 	int depth;
@@ -164,11 +153,6 @@ struct dparser {
 	/* Codenames already declared as namespaces. */
 	char codenames[DEBIAN_CODENAMES_MAX][DEBIAN_CODENAME_MAX + 1];
 	size_t ncodenames;
-
-	/* Token-length guard: inside a string, after a backslash, current run. */
-	int in_str;
-	int esc;
-	size_t run;
 };
 
 static int perr(struct dparser *p, int code, const char *fmt, ...)
@@ -429,8 +413,9 @@ begin_release(struct dparser *p)
 
 /* A map or array opens where the parser stands. */
 static int
-open_container(struct dparser *p, int is_map)
+open_container(void *arg, int is_map)
 {
+	struct dparser *p = arg;
 	enum role child = R_SKIP;
 
 	if (p->depth >= DEBIAN_DEPTH_MAX)
@@ -489,14 +474,14 @@ open_container(struct dparser *p, int is_map)
 }
 
 static int
-set_description(struct dparser *p, enum kind k, const char *s, size_t len)
+set_description(struct dparser *p, enum json_kind k, const char *s, size_t len)
 {
 	if (p->vuln_seen & BIT(F_DESCRIPTION))
 		return perr(p, E_FORMAT, "duplicate description");
 	p->vuln_seen |= BIT(F_DESCRIPTION);
-	if (k == K_NULL)
+	if (k == JSON_NULL)
 		return 1;
-	if (k != K_STRING)
+	if (k != JSON_STRING)
 		return perr(p, E_FORMAT, "description is not a string");
 	if (len > DEBIAN_DESC_MAX)
 		return perr(p, E_LIMIT, "description longer than %d bytes (DEBIAN_DESC_MAX)",
@@ -510,7 +495,7 @@ set_description(struct dparser *p, enum kind k, const char *s, size_t len)
 }
 
 static int
-set_release_field(struct dparser *p, enum kind k, const char *s, size_t len)
+set_release_field(struct dparser *p, enum json_kind k, const char *s, size_t len)
 {
 	struct rel *rl = &p->rels[p->nrels];
 	size_t i = (size_t)(p->field - F_STATUS);
@@ -519,9 +504,9 @@ set_release_field(struct dparser *p, enum kind k, const char *s, size_t len)
 	if (rl->seen & BIT(p->field))
 		return perr(p, E_FORMAT, "duplicate %s", rel_fields[i].key);
 	rl->seen |= BIT(p->field);
-	if (k == K_NULL)
+	if (k == JSON_NULL)
 		return 1;
-	if (k != K_STRING)
+	if (k != JSON_STRING)
 		return perr(p, E_FORMAT, "%s is not a string", rel_fields[i].key);
 	if (len == 0)
 		return 1;	/* "" says as much as an absent field */
@@ -539,8 +524,10 @@ set_release_field(struct dparser *p, enum kind k, const char *s, size_t len)
 
 /* A scalar value where the parser stands. */
 static int
-scalar(struct dparser *p, enum kind k, const char *s, size_t len)
+scalar(void *arg, enum json_kind k, const char *s, size_t len)
 {
+	struct dparser *p = arg;
+
 	switch (p->role[p->depth]) {
 	case R_DOC:
 		return perr(p, E_FORMAT, "top level is not an object");
@@ -557,7 +544,7 @@ scalar(struct dparser *p, enum kind k, const char *s, size_t len)
 			if (p->vuln_seen & BIT(F_RELEASES))
 				return perr(p, E_FORMAT, "duplicate releases");
 			p->vuln_seen |= BIT(F_RELEASES);
-			if (k != K_NULL)
+			if (k != JSON_NULL)
 				return perr(p, E_FORMAT, "releases is not an object");
 		}
 		return 1;
@@ -571,48 +558,11 @@ scalar(struct dparser *p, enum kind k, const char *s, size_t len)
 	return 1;
 }
 
+/* A map key where the parser stands. */
 static int
-cb_null(void *ctx)
+map_key(void *arg, const char *k, size_t len)
 {
-	return scalar(ctx, K_NULL, NULL, 0);
-}
-
-static int
-cb_boolean(void *ctx, int v)
-{
-	(void)v;
-	return scalar(ctx, K_BOOL, NULL, 0);
-}
-
-static int
-cb_number(void *ctx, const char *s, size_t len)
-{
-	return scalar(ctx, K_NUMBER, s, len);
-}
-
-static int
-cb_string(void *ctx, const unsigned char *s, size_t len)
-{
-	return scalar(ctx, K_STRING, (const char *)s, len);
-}
-
-static int
-cb_start_map(void *ctx)
-{
-	return open_container(ctx, 1);
-}
-
-static int
-cb_start_array(void *ctx)
-{
-	return open_container(ctx, 0);
-}
-
-static int
-cb_map_key(void *ctx, const unsigned char *key, size_t len)
-{
-	struct dparser *p = ctx;
-	const char *k = (const char *)key;
+	struct dparser *p = arg;
 	size_t i;
 
 	switch (p->role[p->depth]) {
@@ -664,8 +614,9 @@ cb_map_key(void *ctx, const unsigned char *key, size_t len)
 }
 
 static int
-close_container(struct dparser *p)
+close_container(void *arg)
 {
+	struct dparser *p = arg;
 	enum role role = p->role[p->depth];
 
 	if (p->depth == 0)
@@ -694,257 +645,59 @@ close_container(struct dparser *p)
 	return 1;
 }
 
-static int
-cb_end_map(void *ctx)
-{
-	return close_container(ctx);
-}
-
-static int
-cb_end_array(void *ctx)
-{
-	return close_container(ctx);
-}
-
-static const yajl_callbacks callbacks = {
-	cb_null,
-	cb_boolean,
-	NULL,		/* integers and doubles arrive as cb_number text */
-	NULL,
-	cb_number,
-	cb_string,
-	cb_start_map,
-	cb_map_key,
-	cb_end_map,
-	cb_start_array,
-	cb_end_array,
+static const struct jsonstream_spec debian_json = {
+	.open = open_container,
+	.close = close_container,
+	.key = map_key,
+	.scalar = scalar,
+	.finish = NULL,
+	.token_max = DEBIAN_TOKEN_MAX,
+	.token_limit = "DEBIAN_TOKEN_MAX",
+	.size = {
+		.raw_max = DEBIAN_FILE_MAX,
+		.data_max = DEBIAN_FILE_MAX,
+		.raw_limit = "DEBIAN_FILE_MAX",
+		.data_limit = "DEBIAN_FILE_MAX",
+	},
 };
 
-static struct dparser *
-parser_new(struct ctx *c, struct bundle_writer *w)
+/* One input: the file at path (recorded in w), or else buf. */
+static int
+debian_run(struct ctx *c, const char *path, const uint8_t *buf, size_t len,
+    struct bundle_writer *w, int64_t *records)
 {
 	struct dparser *p = xcalloc(1, sizeof(*p));
+	int r;
 
 	p->c = c;
 	p->w = w;
 	p->role[0] = R_DOC;
-	if ((p->h = yajl_alloc(&callbacks, NULL, p)) == NULL) {
-		free(p);
-		return NULL;
-	}
-	return p;
-}
-
-static void
-parser_free(struct dparser *p)
-{
-	if (p == NULL)
-		return;
-	if (p->h != NULL)
-		yajl_free(p->h);
+	if (path != NULL)
+		r = jsonstream_parse_file(c, &debian_json, p, &p->err, path, w);
+	else
+		r = jsonstream_parse_buf(c, &debian_json, p, &p->err, buf, len);
+	if (r == 0)
+		*records = p->records;
 	free(p);
-}
-
-/* Turns a failed yajl_parse/yajl_complete_parse into our error. */
-static int
-parse_failed(struct dparser *p, yajl_status st, int complete)
-{
-	unsigned char *msg;
-	size_t len;
-	uint64_t at = p->offset;
-
-	if (st == yajl_status_client_canceled) {
-		if (p->err == 0)
-			return ctx_err(p->c, E_INTERNAL, "parse cancelled without an error");
-		return p->err;
-	}
-	if (!complete)
-		at += yajl_get_bytes_consumed(p->h);
-	msg = yajl_get_error(p->h, 0, NULL, 0);
-	if (msg == NULL)
-		return ctx_err(p->c, E_FORMAT, "byte %llu: invalid json", (unsigned long long)at);
-	len = strlen((char *)msg);
-	while (len > 0 && (msg[len - 1] == '\n' || msg[len - 1] == '.' ||
-	    msg[len - 1] == ' '))
-		msg[--len] = '\0';
-	p->err = ctx_err(p->c, E_FORMAT, "byte %llu: %s", (unsigned long long)at,
-	    (char *)msg);
-	yajl_free_error(p->h, msg);
-	return p->err;
-}
-
-/*
- * Parses the next bytes. Before yajl sees them, a guard finds the first byte
- * that would make a raw token (a string with its escapes, or a bare word or
- * number) longer than DEBIAN_TOKEN_MAX; yajl gets the bytes before it, so a
- * syntax error there still reads as one.
- */
-static int
-parser_feed(struct dparser *p, const uint8_t *buf, size_t len)
-{
-	yajl_status st;
-	size_t i;
-	int over = 0;
-
-	if (p->err != 0)
-		return p->err;
-	for (i = 0; i < len; i++) {
-		uint8_t ch = buf[i];
-
-		if (p->in_str) {
-			if (p->esc)
-				p->esc = 0;
-			else if (ch == '\\')
-				p->esc = 1;
-			else if (ch == '"') {
-				p->in_str = 0;
-				p->run = 0;
-				continue;
-			}
-		} else {
-			switch (ch) {
-			case '"':
-				p->in_str = 1;
-				p->run = 0;
-				continue;
-			case '{': case '}': case '[': case ']': case ',': case ':':
-			case ' ': case '\t': case '\n': case '\r':
-				p->run = 0;
-				continue;
-			}
-		}
-		if (++p->run > DEBIAN_TOKEN_MAX) {
-			over = 1;
-			break;
-		}
-	}
-	if (i > 0) {
-		if ((st = yajl_parse(p->h, buf, i)) != yajl_status_ok)
-			return parse_failed(p, st, 0);
-		p->offset += i;
-	}
-	if (over) {
-		p->err = ctx_err(p->c, E_LIMIT, "byte %llu: json token longer than %d bytes "
-		    "(DEBIAN_TOKEN_MAX)", (unsigned long long)p->offset, DEBIAN_TOKEN_MAX);
-		return p->err;
-	}
-	return 0;
-}
-
-static int
-parser_end(struct dparser *p)
-{
-	yajl_status st;
-
-	if (p->err != 0)
-		return p->err;
-	if ((st = yajl_complete_parse(p->h)) != yajl_status_ok)
-		return parse_failed(p, st, 1);
-	if (p->depth != 0)
-		return ctx_err(p->c, E_INTERNAL, "json ended at depth %d", p->depth);
-	return 0;
+	return r;
 }
 
 int
 feed_debian_parse_buf(struct ctx *c, const uint8_t *buf, size_t len,
     struct bundle_writer *w, int64_t *records)
 {
-	struct dparser *p = NULL;
-	size_t off, n;
-	int r = E_INTERNAL;
-
 	*records = 0;
-	if ((uint64_t)len > DEBIAN_FILE_MAX)
-		return ctx_err(c, E_LIMIT, "input larger than %llu bytes (DEBIAN_FILE_MAX)",
-		    (unsigned long long)DEBIAN_FILE_MAX);
-	if ((p = parser_new(c, w)) == NULL)
-		return ctx_err(c, E_NOMEM, "json parser: out of memory");
-	for (off = 0; off < len; off += n) {
-		n = len - off < DEBIAN_CHUNK ? len - off : DEBIAN_CHUNK;
-		if ((r = parser_feed(p, buf + off, n)) != 0)
-			goto out;
-	}
-	if ((r = parser_end(p)) != 0)
-		goto out;
-	*records = p->records;
-	r = 0;
- out:
-	parser_free(p);
-	return r;
+	return debian_run(c, NULL, buf, len, w, records);
 }
 
 static int
 debian_parse(struct ctx *c, const char *path, const char *arg, struct bundle_writer *w,
     int64_t *records)
 {
-	crypto_hash_sha256_state hs;
-	uint8_t digest[crypto_hash_sha256_BYTES];
-	char hex[crypto_hash_sha256_BYTES * 2 + 1];
-	struct dparser *p = NULL;
-	struct stat sb;
-	uint8_t *buf = NULL;
-	uint64_t total = 0;
-	ssize_t n;
-	int fd = -1, r = E_INTERNAL;
-
 	*records = 0;
 	if (arg != NULL)
 		return ctx_err(c, E_USAGE, "debian: takes no @argument (got '%s')", arg);
-	if (sodium_init() < 0)
-		return ctx_err(c, E_INTERNAL, "libsodium failed to initialize");
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1)
-		return ctx_errno(c, E_IO, "%s", path);
-	if (fstat(fd, &sb) != 0) {
-		r = ctx_errno(c, E_IO, "%s", path);
-		goto out;
-	}
-	if (S_ISDIR(sb.st_mode)) {
-		r = ctx_err(c, E_IO, "%s: is a directory", path);
-		goto out;
-	}
-	if (S_ISREG(sb.st_mode) && (uint64_t)sb.st_size > DEBIAN_FILE_MAX) {
-		r = ctx_err(c, E_LIMIT, "%s: larger than %llu bytes (DEBIAN_FILE_MAX)", path,
-		    (unsigned long long)DEBIAN_FILE_MAX);
-		goto out;
-	}
-	if ((p = parser_new(c, w)) == NULL) {
-		r = ctx_err(c, E_NOMEM, "json parser: out of memory");
-		goto out;
-	}
-	crypto_hash_sha256_init(&hs);
-	buf = xmalloc(DEBIAN_CHUNK);
-	for (;;) {
-		if ((n = read(fd, buf, DEBIAN_CHUNK)) == -1) {
-			if (errno == EINTR)
-				continue;
-			r = ctx_errno(c, E_IO, "%s: read", path);
-			goto out;
-		}
-		if (n == 0)
-			break;
-		if (ckd_add(&total, total, (uint64_t)n) || total > DEBIAN_FILE_MAX) {
-			r = ctx_err(c, E_LIMIT, "%s: larger than %llu bytes (DEBIAN_FILE_MAX)",
-			    path, (unsigned long long)DEBIAN_FILE_MAX);
-			goto out;
-		}
-		crypto_hash_sha256_update(&hs, buf, (unsigned long long)n);
-		if ((r = parser_feed(p, buf, (size_t)n)) != 0)
-			goto out;	/* the caller names the input ("debian:PATH: ...") */
-	}
-	if ((r = parser_end(p)) != 0)
-		goto out;
-	crypto_hash_sha256_final(&hs, digest);
-	sodium_bin2hex(hex, sizeof(hex), digest, sizeof(digest));
-	if (w != NULL && (r = bundle_writer_input(c, w, path, hex, total, NULL)) != 0)
-		goto out;
-	*records = p->records;
-	r = 0;
- out:
-	free(buf);
-	parser_free(p);
-	if (fd != -1)
-		close(fd);
-	return r;
+	return debian_run(c, path, NULL, 0, w, records);
 }
 
 const struct feed_source feed_debian = {

@@ -15,6 +15,11 @@ const struct feed_source *const feed_sources[] = {
 	&feed_alpine,
 	&feed_amazon,
 	&feed_nvd,
+	&feed_rhel_oval,
+	&feed_oracle_oval,
+	&feed_suse_oval,
+	&feed_ubuntu_oval,
+	&feed_debian_oval,
 	NULL
 };
 

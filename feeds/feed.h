@@ -36,6 +36,11 @@ extern const struct feed_source feed_alpine;
 extern const struct feed_source feed_ubuntu;
 extern const struct feed_source feed_amazon;
 extern const struct feed_source feed_nvd;
+extern const struct feed_source feed_rhel_oval;
+extern const struct feed_source feed_oracle_oval;
+extern const struct feed_source feed_suse_oval;
+extern const struct feed_source feed_ubuntu_oval;
+extern const struct feed_source feed_debian_oval;
 
 /*
  * The Debian tracker parser over bytes in memory (for fuzzers and tests): the
@@ -73,5 +78,14 @@ int feed_amazon_parse_buf(struct ctx *c, const char *release, const uint8_t *buf
  */
 int feed_nvd_parse_buf(struct ctx *c, const uint8_t *buf, size_t len,
     struct bundle_writer *w, int64_t *records);
+
+/*
+ * The OVAL parser of source ("rhel-oval", "oracle-oval", "suse-oval",
+ * "ubuntu-oval", "debian-oval") over bytes in memory (plain or compressed),
+ * for fuzzers and tests; arg is the @ARG (forced release) or NULL; w may be
+ * NULL as above.
+ */
+int feed_oval_parse_buf(struct ctx *c, const char *source, const char *arg,
+    const uint8_t *buf, size_t len, struct bundle_writer *w, int64_t *records);
 
 #endif

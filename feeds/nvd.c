@@ -1,7 +1,7 @@
 /*
  * nvd.c - the NVD CVE feeds, for enrichment by CVE id only: descriptions,
- * dates, CVSS, CWE and references. NVD rows are not affected rows (no
- * namespace, no package): each CVE is one enrichment record.
+ * dates, CVSS, CWE, references and CPE configurations. NVD rows are not
+ * affected rows (no namespace, no package): each CVE is one enrichment record.
  *
  * Formats, told apart by content (the top-level key that holds the records):
  *   API 2.0 pages and yearly 2.0 feeds: { "vulnerabilities": [ { "cve": {
@@ -10,26 +10,44 @@
  *           "cvssMetricV2": [{ "source", "type", "cvssData": { "version",
  *           "vectorString", "baseScore", "baseSeverity" }, "baseSeverity" (v2) }] },
  *       "weaknesses": [{ "description": [{lang, value}] }],
- *       "references": [{ "url" }], "configurations": ... } } ] }
+ *       "references": [{ "url" }],
+ *       "configurations": [{ "operator", "negate", "nodes": [{ "operator",
+ *           "negate", "cpeMatch": [{ "vulnerable", "criteria",
+ *           "matchCriteriaId", "versionStartIncluding", "versionStartExcluding",
+ *           "versionEndIncluding", "versionEndExcluding" }] }] }] } } ] }
  *   legacy 1.1 feeds: { "CVE_Items": [ { "cve": { "CVE_data_meta": { "ID" },
  *       "description": { "description_data": [{lang, value}] },
  *       "problemtype": { "problemtype_data": [{ "description": [{value}] }] },
  *       "references": { "reference_data": [{ "url" }] } },
  *       "impact": { "baseMetricV3": { "cvssV3": {...} }, "baseMetricV2": {
  *           "cvssV2": {...}, "severity" } },
- *       "publishedDate", "lastModifiedDate", "configurations" } ] }
+ *       "publishedDate", "lastModifiedDate", "configurations": { "nodes": [{
+ *           "operator", "negate", "children": [ NODE ], "cpe_match": [{
+ *           "vulnerable", "cpe23Uri", "versionStartIncluding", ... }] }] } } ] }
  *     (1.1 metrics are NVD's own: source "nvd@nist.gov", type "Primary").
  * Either may be compressed (gzip, bzip2, xz, zstd): the file goes
- * through libarchive's raw format and is never decompressed to disk.
+ * through libarchive's raw format (feeds/stream.c) and is never decompressed
+ * to disk.
  *
  * Mapping: the first English description; CVSS entries verbatim (version,
  * vector, score, base severity; a v2 entry without one gets it from the score
  * with CVSS v2's bands); every distinct CWE value; every reference URL; the
- * dates as published. CPE configurations are not stored yet (skipped).
+ * dates as published; every CPE match criterion with its place in the
+ * configurations (bundle_cpe_match: configuration and node numbers from 0,
+ * their operators and negation; in 1.1 a top-level node is the configuration
+ * and its children the nodes, or it is node 0 of its own when it has none).
+ * Matching by CPE is off: the criteria are stored, not used. A node with
+ * criteria must have an operator ("AND" or "OR"), a criterion must say
+ * "vulnerable" (a boolean) and name its CPE; a 1.1 node with both children and
+ * criteria, or children of children, is E_FORMAT (NVD's 1.1 feeds have
+ * neither). One CVE may hold NVD_CPES_MAX criteria in NVD_CPE_NODES_MAX
+ * configurations and nodes, whose strings take NVD_CPE_BYTES_MAX bytes in all:
+ * more is E_LIMIT naming the limit and the CVE, and the build fails (nothing
+ * is cut).
  *
- * Parsing streams through yajl's callback API in NVD_CHUNK pieces, following
- * feeds/debian.c: nesting is cut at NVD_DEPTH_MAX by the callbacks, every raw
- * token is bounded at NVD_TOKEN_MAX by the feeder, and only one CVE is
+ * Parsing streams through yajl's callback API driven by feeds/jsonstream.c:
+ * nesting is cut at NVD_DEPTH_MAX by the callbacks, every raw token is
+ * bounded at NVD_TOKEN_MAX by the driver, and only one CVE is
  * buffered at a time (its fields each under a named limit), so memory does not
  * grow with the input. Where a value sits is tracked as a path of keys
  * ("cve/metrics/cvssMetricV31[]/cvssData/baseScore") under NVD_PATH_MAX; keys
@@ -38,21 +56,12 @@
  */
 #include "config.h"
 
-#include <errno.h>
-#include <fcntl.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
-
-#include <archive.h>
-#include <archive_entry.h>
-#include <sodium.h>
-#include <yajl/yajl_parse.h>
 
 #include "base/ckd.h"
 #include "base/ctx.h"
@@ -61,11 +70,11 @@
 #include "bundles/bundle.h"
 #include "bundles/write.h"
 #include "feeds/feed.h"
+#include "feeds/jsonstream.h"
 
 /* Named limits. */
 #define NVD_FILE_MAX		((uint64_t)4 << 30)	/* decompressed input: 4 GiB */
 #define NVD_RAW_MAX		((uint64_t)2 << 30)	/* input file as stored: 2 GiB */
-#define NVD_CHUNK		65536			/* bytes per read and parse */
 #define NVD_DEPTH_MAX		32			/* JSON nesting (the formats use 9) */
 #define NVD_TOKEN_MAX		(1 << 20)		/* one raw JSON string or word */
 #define NVD_KEY_MAX		64			/* a key kept in the path */
@@ -82,15 +91,41 @@
 #define NVD_REFS_MAX		4096			/* references of one CVE */
 #define NVD_URL_MAX		4096			/* one reference URL */
 #define NVD_REFS_BYTES_MAX	(1 << 20)		/* all reference URLs of one CVE */
+#define NVD_CPES_MAX		100000			/* CPE match criteria of one CVE */
+#define NVD_CPE_NODES_MAX	100000			/* configurations + nodes of one CVE */
+#define NVD_CPE_BYTES_MAX	(16 << 20)		/* all CPE strings of one CVE */
+#define NVD_CPE_MAX		1024			/* one criteria / cpe23Uri */
+#define NVD_CPE_VERSION_MAX	256			/* one versionStart / versionEnd */
 
 #define NVD_SELF		"nvd@nist.gov"	/* who scored 1.1 feeds' metrics */
 
 enum fmt { FMT_NONE, FMT_API2, FMT_V11 };
 
-enum kind { K_NULL, K_BOOL, K_NUMBER, K_STRING };
-
 /* What the object being read inside a record is, when it matters. */
 enum obj { O_NONE, O_DESC, O_CWE, O_CVSS };
+
+/* CPE configurations: an operator, and the strings of one criterion. */
+enum cpe_op { OP_NONE, OP_AND, OP_OR };
+enum cpe_str { CS_CRITERIA, CS_MCID, CS_VSI, CS_VSE, CS_VEI, CS_VEE, CS_COUNT };
+
+/* One CPE match criterion of the record; configuration and node filled at their end. */
+struct cpe {
+	size_t str[CS_COUNT];	/* offset + 1 in cpe_text; 0: not given */
+	int config, node;
+	int vulnerable;		/* -1: not given */
+	enum cpe_op config_op, node_op;
+	int config_negate, node_negate;
+};
+
+/* Where the record's CPE configurations stand: the level being read. */
+struct cpe_level {
+	int depth;		/* of its object; 0 outside one */
+	int n;			/* objects of this level opened so far in the parent */
+	size_t first;		/* the first criterion inside the current one */
+	enum cpe_op op;
+	int negate;
+	unsigned seen;		/* BIT(0) operator, BIT(1) negate */
+};
 
 struct cvss {
 	char version[NVD_TAG_MAX + 1];
@@ -105,9 +140,7 @@ struct cvss {
 struct nparser {
 	struct ctx *c;
 	struct bundle_writer *w;
-	yajl_handle h;
-	int err;
-	uint64_t offset;
+	int err;			/* E_* set by a callback that cancelled */
 	int64_t records;
 
 	int depth;
@@ -141,10 +174,19 @@ struct nparser {
 	char *value;			/* NVD_DESC_MAX + 1 bytes */
 	int has_value;
 
-	/* Token-length guard. */
-	int in_str;
-	int esc;
-	size_t run;
+	/*
+	 * CPE configurations: the criteria so far, their strings, the
+	 * configuration and node being read (1.1: top-level node and child),
+	 * the criterion being read (its depth), and how many configurations and
+	 * nodes were opened in the record.
+	 */
+	struct cpe *cpes;
+	size_t ncpes, capcpes;
+	struct sb cpe_text;
+	struct cpe_level cfg, node;
+	int ent_depth;
+	int direct;			/* 1.1: the top-level node has criteria of its own */
+	size_t cpe_nodes;
 };
 
 static int perr(struct nparser *p, int code, const char *fmt, ...)
@@ -244,10 +286,10 @@ obj_rel(struct nparser *p)
 
 /* Copies a string field into dst (max bytes) under the named limit. */
 static int
-take(struct nparser *p, enum kind k, const char *s, size_t len, char *dst, size_t max,
+take(struct nparser *p, enum json_kind k, const char *s, size_t len, char *dst, size_t max,
     const char *what, const char *limit, int spaces)
 {
-	if (k != K_STRING)
+	if (k != JSON_STRING)
 		return perr(p, E_FORMAT, "%s is not a string", what);
 	if (len > max)
 		return perr(p, E_LIMIT, "%s longer than %zu bytes (%s)", what, max, limit);
@@ -298,6 +340,295 @@ severity_of_score(int family, int tenths)
 	    "CRITICAL";
 }
 
+/* --- CPE configurations ------------------------------------------------------ */
+
+/* The keys of a criterion's strings (NULL: not in that format) and their limits. */
+static const struct {
+	const char *api2, *v11;
+	size_t max;
+	const char *limit;
+} cpe_keys[CS_COUNT] = {
+	[CS_CRITERIA] = { "criteria", "cpe23Uri", NVD_CPE_MAX, "NVD_CPE_MAX" },
+	[CS_MCID] = { "matchCriteriaId", NULL, NVD_ID_MAX, "NVD_ID_MAX" },
+	[CS_VSI] = { "versionStartIncluding", "versionStartIncluding", NVD_CPE_VERSION_MAX,
+	    "NVD_CPE_VERSION_MAX" },
+	[CS_VSE] = { "versionStartExcluding", "versionStartExcluding", NVD_CPE_VERSION_MAX,
+	    "NVD_CPE_VERSION_MAX" },
+	[CS_VEI] = { "versionEndIncluding", "versionEndIncluding", NVD_CPE_VERSION_MAX,
+	    "NVD_CPE_VERSION_MAX" },
+	[CS_VEE] = { "versionEndExcluding", "versionEndExcluding", NVD_CPE_VERSION_MAX,
+	    "NVD_CPE_VERSION_MAX" },
+};
+
+static const char *
+op_name(enum cpe_op op)
+{
+	return op == OP_AND ? "AND" : op == OP_OR ? "OR" : NULL;
+}
+
+/* The key of the current value in the map at the current depth, or NULL. */
+static const char *
+key_here(struct nparser *p)
+{
+	size_t base = p->plen[p->depth];
+
+	if (p->is_array[p->depth] || p->vlen <= base)
+		return NULL;
+	return p->path + base + 1;
+}
+
+static int
+cpe_level_open(struct nparser *p, struct cpe_level *l)
+{
+	if (p->cpe_nodes == NVD_CPE_NODES_MAX)
+		return perr(p, E_LIMIT, "more than %d CPE configurations and nodes "
+		    "(NVD_CPE_NODES_MAX)", NVD_CPE_NODES_MAX);
+	p->cpe_nodes++;
+	l->depth = p->depth;
+	l->n++;
+	l->first = p->ncpes;
+	l->op = OP_NONE;
+	l->negate = 0;
+	l->seen = 0;
+	return 1;
+}
+
+/* A map opens at rel path r inside the record: a configuration, node or criterion? */
+static int
+cpe_open(struct nparser *p, const char *r)
+{
+	int api2 = p->fmt == FMT_API2;
+	struct cpe *e;
+
+	if (is(r, api2 ? "cve/configurations[]" : "configurations/nodes[]")) {
+		p->node.n = 0;
+		p->direct = 0;
+		return cpe_level_open(p, &p->cfg);
+	}
+	if (is(r, api2 ? "cve/configurations[]/nodes[]" : "configurations/nodes[]/children[]"))
+		return cpe_level_open(p, &p->node);
+	if (!api2 && is(r, "configurations/nodes[]/children[]/children[]"))
+		return perr(p, E_FORMAT, "CPE node nested below a child node (NVD 1.1 "
+		    "configurations have one level of children)");
+	if (!is(r, api2 ? "cve/configurations[]/nodes[]/cpeMatch[]" :
+	    "configurations/nodes[]/cpe_match[]") &&
+	    (api2 || !is(r, "configurations/nodes[]/children[]/cpe_match[]")))
+		return 1;
+	if (p->ncpes == NVD_CPES_MAX)
+		return perr(p, E_LIMIT, "more than %d CPE match criteria (NVD_CPES_MAX)",
+		    NVD_CPES_MAX);
+	if (p->ncpes == p->capcpes) {
+		p->capcpes = p->capcpes ? p->capcpes * 2 : 64;
+		p->cpes = xreallocarray(p->cpes, p->capcpes, sizeof(*p->cpes));
+	}
+	e = &p->cpes[p->ncpes];
+	memset(e, 0, sizeof(*e));
+	e->vulnerable = -1;
+	e->config = p->cfg.n - 1;
+	/* 1.1 criteria of a top-level node: node 0 of their own configuration */
+	e->node = p->node.depth != 0 ? p->node.n - 1 : 0;
+	p->direct |= p->node.depth == 0;
+	p->ent_depth = p->depth;
+	return 1;
+}
+
+/* "operator" and "negate" of a configuration or node. */
+static int
+cpe_level_field(struct nparser *p, struct cpe_level *l, const char *f, enum json_kind k,
+    const char *s, size_t len)
+{
+	unsigned bit = is(f, "operator") ? 1u : is(f, "negate") ? 2u : 0u;
+
+	if (bit == 0)
+		return 1;
+	if (l->seen & bit)
+		return perr(p, E_FORMAT, "duplicate CPE %s", f);
+	l->seen |= bit;
+	if (bit == 2u) {
+		if (k != JSON_BOOL)
+			return perr(p, E_FORMAT, "CPE negate is not a boolean");
+		l->negate = s[0] == 't';
+		return 1;
+	}
+	if (k == JSON_STRING && len == 3 && memcmp(s, "AND", 3) == 0)
+		l->op = OP_AND;
+	else if (k == JSON_STRING && len == 2 && memcmp(s, "OR", 2) == 0)
+		l->op = OP_OR;
+	else
+		return perr(p, E_FORMAT, "CPE operator is not \"AND\" or \"OR\"");
+	return 1;
+}
+
+/* A field f of the criterion being read. */
+static int
+cpe_field(struct nparser *p, const char *f, enum json_kind k, const char *s, size_t len)
+{
+	struct cpe *e = &p->cpes[p->ncpes];
+	size_t i;
+
+	if (is(f, "vulnerable")) {
+		if (e->vulnerable != -1)
+			return perr(p, E_FORMAT, "duplicate CPE vulnerable");
+		if (k != JSON_BOOL)
+			return perr(p, E_FORMAT, "CPE vulnerable is not a boolean");
+		e->vulnerable = s[0] == 't';
+		return 1;
+	}
+	for (i = 0; i < CS_COUNT; i++) {
+		const char *key = p->fmt == FMT_API2 ? cpe_keys[i].api2 : cpe_keys[i].v11;
+
+		if (key != NULL && is(f, key))
+			break;
+	}
+	if (i == CS_COUNT || k == JSON_NULL)
+		return 1;
+	if (e->str[i] != 0)
+		return perr(p, E_FORMAT, "duplicate CPE %s", f);
+	if (k != JSON_STRING)
+		return perr(p, E_FORMAT, "CPE %s is not a string", f);
+	if (len == 0)
+		return perr(p, E_FORMAT, "CPE %s is empty", f);
+	if (len > cpe_keys[i].max)
+		return perr(p, E_LIMIT, "CPE %s longer than %zu bytes (%s)", f, cpe_keys[i].max,
+		    cpe_keys[i].limit);
+	if (!printable(s, len, 1))
+		return perr(p, E_FORMAT, "CPE %s has a control or non-ascii character", f);
+	if (p->cpe_text.len + len + 1 > NVD_CPE_BYTES_MAX)
+		return perr(p, E_LIMIT, "CPE strings longer than %d bytes in all "
+		    "(NVD_CPE_BYTES_MAX)", NVD_CPE_BYTES_MAX);
+	e->str[i] = p->cpe_text.len + 1;
+	sb_add(&p->cpe_text, s, len);
+	sb_addc(&p->cpe_text, '\0');
+	return 1;
+}
+
+/* Whether a scalar is a field of a configuration, node or criterion. */
+static int
+cpe_owns(struct nparser *p)
+{
+	return p->cfg.depth != 0 && (p->depth == p->cfg.depth ||
+	    p->depth == p->node.depth || p->depth == p->ent_depth);
+}
+
+/* A field of the configuration, node or criterion being read. */
+static int
+cpe_scalar(struct nparser *p, enum json_kind k, const char *s, size_t len)
+{
+	const char *f = key_here(p);
+
+	if (f == NULL)
+		return 1;
+	if (p->depth == p->ent_depth)
+		return cpe_field(p, f, k, s, len);
+	if (p->depth == p->node.depth)
+		return cpe_level_field(p, &p->node, f, k, s, len);
+	return cpe_level_field(p, &p->cfg, f, k, s, len);
+}
+
+/* The criterion ends. */
+static int
+cpe_close_entry(struct nparser *p)
+{
+	struct cpe *e = &p->cpes[p->ncpes];
+
+	p->ent_depth = 0;
+	if (e->vulnerable == -1)
+		return perr(p, E_FORMAT, "CPE match without \"vulnerable\"");
+	if (e->str[CS_CRITERIA] == 0)
+		return perr(p, E_FORMAT, "CPE match without \"%s\"",
+		    p->fmt == FMT_API2 ? "criteria" : "cpe23Uri");
+	p->ncpes++;
+	return 1;
+}
+
+/* Criteria [from, ncpes) belong to a node with level l's operator and negation. */
+static int
+cpe_set_node(struct nparser *p, size_t from, const struct cpe_level *l)
+{
+	size_t i;
+
+	if (from < p->ncpes && l->op == OP_NONE)
+		return perr(p, E_FORMAT, "CPE node without an operator");
+	for (i = from; i < p->ncpes; i++) {
+		p->cpes[i].node_op = l->op;
+		p->cpes[i].node_negate = l->negate;
+	}
+	return 1;
+}
+
+/* The configuration ends (1.1: the top-level node). */
+static int
+cpe_close_config(struct nparser *p)
+{
+	struct cpe_level *l = &p->cfg;
+	size_t i;
+
+	l->depth = 0;
+	if (p->fmt == FMT_V11) {
+		if (p->node.n == 0)	/* no children: the node is its own configuration */
+			return cpe_set_node(p, l->first, l);
+		if (p->direct)
+			return perr(p, E_FORMAT, "CPE node with both children and cpe_match");
+	}
+	for (i = l->first; i < p->ncpes; i++) {
+		p->cpes[i].config_op = l->op;
+		p->cpes[i].config_negate = l->negate;
+	}
+	return 1;
+}
+
+/* A map at depth d closes: the end of a criterion, node or configuration? */
+static int
+cpe_close(struct nparser *p, int d)
+{
+	if (d == p->ent_depth)
+		return cpe_close_entry(p);
+	if (d == p->node.depth) {
+		p->node.depth = 0;
+		return cpe_set_node(p, p->node.first, &p->node);
+	}
+	if (d == p->cfg.depth)
+		return cpe_close_config(p);
+	return 1;
+}
+
+/* The record's criteria for the writer; caller frees. */
+static struct bundle_cpe_match *
+cpe_rows(struct nparser *p)
+{
+	struct bundle_cpe_match *m;
+	const char *text = sb_str(&p->cpe_text);
+	const char **dst[CS_COUNT];
+	size_t i, j;
+
+	if (p->ncpes == 0)
+		return NULL;
+	m = xreallocarray(NULL, p->ncpes, sizeof(*m));
+	for (i = 0; i < p->ncpes; i++) {
+		const struct cpe *e = &p->cpes[i];
+
+		memset(&m[i], 0, sizeof(m[i]));
+		m[i].config = e->config;
+		m[i].node = e->node;
+		m[i].config_operator = op_name(e->config_op);
+		m[i].config_negate = e->config_negate;
+		m[i].operator = op_name(e->node_op);
+		m[i].negate = e->node_negate;
+		m[i].vulnerable = e->vulnerable;
+		dst[CS_CRITERIA] = &m[i].criteria;
+		dst[CS_MCID] = &m[i].match_criteria_id;
+		dst[CS_VSI] = &m[i].version_start_including;
+		dst[CS_VSE] = &m[i].version_start_excluding;
+		dst[CS_VEI] = &m[i].version_end_including;
+		dst[CS_VEE] = &m[i].version_end_excluding;
+		for (j = 0; j < CS_COUNT; j++)
+			*dst[j] = e->str[j] != 0 ? text + e->str[j] - 1 : NULL;
+	}
+	return m;
+}
+
+/* --- records -------------------------------------------------------------------- */
+
 static void
 record_reset(struct nparser *p)
 {
@@ -308,6 +639,12 @@ record_reset(struct nparser *p)
 	sb_reset(&p->refs);
 	p->nrefs = 0;
 	p->obj = O_NONE;
+	p->ncpes = 0;
+	sb_reset(&p->cpe_text);
+	memset(&p->cfg, 0, sizeof(p->cfg));
+	memset(&p->node, 0, sizeof(p->node));
+	p->ent_depth = 0;
+	p->cpe_nodes = 0;
 }
 
 static int
@@ -315,6 +652,7 @@ emit_record(struct nparser *p)
 {
 	struct bundle_enrichment e;
 	struct bundle_cvss bc[NVD_CVSS_MAX];
+	struct bundle_cpe_match *cpes;
 	const char *cwes[NVD_CWES_MAX];
 	const char **refs = NULL;
 	const char *s;
@@ -352,8 +690,12 @@ emit_record(struct nparser *p)
 	}
 	e.refs = refs;
 	e.nrefs = p->nrefs;
+	cpes = cpe_rows(p);
+	e.cpes = cpes;
+	e.ncpes = p->ncpes;
 	r = p->w != NULL ? bundle_writer_enrichment(p->c, p->w, &e) : 0;
 	free(refs);
+	free(cpes);
 	if (r != 0)
 		return wfail(p, r);
 	if (ckd_add(&p->records, p->records, 1))
@@ -496,7 +838,7 @@ close_obj(struct nparser *p)
 }
 
 static int
-cvss_field(struct nparser *p, const char *f, enum kind k, const char *s, size_t len)
+cvss_field(struct nparser *p, const char *f, enum json_kind k, const char *s, size_t len)
 {
 	struct cvss *v = &p->cvss[p->ncvss];
 	const char *sub = NULL;
@@ -529,7 +871,7 @@ cvss_field(struct nparser *p, const char *f, enum kind k, const char *s, size_t 
 		return take(p, k, s, len, v->vector, NVD_VECTOR_MAX, "CVSS vectorString",
 		    "NVD_VECTOR_MAX", 0);
 	if (is(sub, "baseScore")) {
-		if (k != K_NUMBER || score_tenths(s, len, &v->score) != 0)
+		if (k != JSON_NUMBER || score_tenths(s, len, &v->score) != 0)
 			return perr(p, E_FORMAT, "CVSS baseScore is not a number from 0 to 10");
 		return 1;
 	}
@@ -547,9 +889,9 @@ cvss_field(struct nparser *p, const char *f, enum kind k, const char *s, size_t 
 }
 
 static int
-add_ref(struct nparser *p, enum kind k, const char *s, size_t len)
+add_ref(struct nparser *p, enum json_kind k, const char *s, size_t len)
 {
-	if (k != K_STRING)
+	if (k != JSON_STRING)
 		return perr(p, E_FORMAT, "reference url is not a string");
 	if (len == 0)
 		return 1;
@@ -573,22 +915,24 @@ add_ref(struct nparser *p, enum kind k, const char *s, size_t len)
 
 /* A scalar at rel path r inside the record. */
 static int
-record_scalar(struct nparser *p, const char *r, enum kind k, const char *s, size_t len)
+record_scalar(struct nparser *p, const char *r, enum json_kind k, const char *s, size_t len)
 {
 	const char *f = obj_rel(p);
 	int api2 = p->fmt == FMT_API2;
 
+	if (cpe_owns(p))
+		return cpe_scalar(p, k, s, len);
 	if (f != NULL && p->depth == p->obj_depth) {
 		switch (p->obj) {
 		case O_DESC:
 		case O_CWE:
 			if (is(f, "lang"))
 				/* a lang we could not hold is not "en": ignored */
-				return k == K_STRING && len <= NVD_TAG_MAX ?
+				return k == JSON_STRING && len <= NVD_TAG_MAX ?
 				    take(p, k, s, len, p->lang, NVD_TAG_MAX, "lang",
 				    "NVD_TAG_MAX", 0) : 1;
 			if (is(f, "value")) {
-				if (k != K_STRING)
+				if (k != JSON_STRING)
 					return perr(p, E_FORMAT, "value is not a string");
 				if (len > NVD_DESC_MAX)
 					return perr(p, E_LIMIT, "description longer than %d "
@@ -610,7 +954,7 @@ record_scalar(struct nparser *p, const char *r, enum kind k, const char *s, size
 	if (is(r, api2 ? "cve/id" : "cve/CVE_data_meta/ID")) {
 		if (p->id[0] != '\0')
 			return perr(p, E_FORMAT, "duplicate id");
-		if (k != K_STRING || len == 0)
+		if (k != JSON_STRING || len == 0)
 			return perr(p, E_FORMAT, "id is not a non-empty string");
 		return take(p, k, s, len, p->id, NVD_ID_MAX, "id", "NVD_ID_MAX", 0);
 	}
@@ -641,8 +985,9 @@ records_array(struct nparser *p)
 }
 
 static int
-open_container(struct nparser *p, int is_map)
+open_container(void *arg, int is_map)
 {
+	struct nparser *p = arg;
 	const char *r;
 
 	if (p->depth >= NVD_DEPTH_MAX)
@@ -677,18 +1022,21 @@ open_container(struct nparser *p, int is_map)
 		return 1;
 	}
 	if ((r = rel(p)) != NULL && is_map)
-		return open_obj(p, r);
+		return cpe_open(p, r) && open_obj(p, r);
 	return 1;
 }
 
 static int
-close_container(struct nparser *p)
+close_container(void *arg)
 {
+	struct nparser *p = arg;
 	int d = p->depth;
 
 	if (d == 0)
 		return perr(p, E_INTERNAL, "unbalanced json");
 	if (p->obj != O_NONE && d == p->obj_depth && !close_obj(p))
+		return 0;
+	if (p->rec_depth != 0 && !cpe_close(p, d))
 		return 0;
 	p->depth--;
 	p->vlen = p->plen[p->depth];
@@ -702,8 +1050,9 @@ close_container(struct nparser *p)
 }
 
 static int
-scalar(struct nparser *p, enum kind k, const char *s, size_t len)
+scalar(void *arg, enum json_kind k, const char *s, size_t len)
 {
+	struct nparser *p = arg;
 	const char *r;
 
 	if (p->depth == 0)
@@ -716,43 +1065,6 @@ scalar(struct nparser *p, enum kind k, const char *s, size_t len)
 	if ((r = rel(p)) != NULL)
 		return record_scalar(p, r, k, s, len);
 	return 1;
-}
-
-static int
-cb_null(void *ctx)
-{
-	return scalar(ctx, K_NULL, NULL, 0);
-}
-
-static int
-cb_boolean(void *ctx, int v)
-{
-	(void)v;
-	return scalar(ctx, K_BOOL, NULL, 0);
-}
-
-static int
-cb_number(void *ctx, const char *s, size_t len)
-{
-	return scalar(ctx, K_NUMBER, s, len);
-}
-
-static int
-cb_string(void *ctx, const unsigned char *s, size_t len)
-{
-	return scalar(ctx, K_STRING, (const char *)s, len);
-}
-
-static int
-cb_start_map(void *ctx)
-{
-	return open_container(ctx, 1);
-}
-
-static int
-cb_start_array(void *ctx)
-{
-	return open_container(ctx, 0);
 }
 
 static int
@@ -770,9 +1082,10 @@ key_ok(const unsigned char *k, size_t len)
 }
 
 static int
-cb_map_key(void *ctx, const unsigned char *key, size_t len)
+map_key(void *arg, const char *k, size_t len)
 {
-	struct nparser *p = ctx;
+	const unsigned char *key = (const unsigned char *)k;
+	struct nparser *p = arg;
 	size_t base = p->plen[p->depth], sep = base > 0 ? 1 : 0;
 
 	if (!key_ok(key, len)) {
@@ -791,319 +1104,73 @@ cb_map_key(void *ctx, const unsigned char *key, size_t len)
 }
 
 static int
-cb_end_map(void *ctx)
+records_seen(void *arg)
 {
-	return close_container(ctx);
-}
+	struct nparser *p = arg;
 
-static int
-cb_end_array(void *ctx)
-{
-	return close_container(ctx);
-}
-
-static const yajl_callbacks callbacks = {
-	cb_null,
-	cb_boolean,
-	NULL,		/* integers and doubles arrive as cb_number text */
-	NULL,
-	cb_number,
-	cb_string,
-	cb_start_map,
-	cb_map_key,
-	cb_end_map,
-	cb_start_array,
-	cb_end_array,
-};
-
-static struct nparser *
-parser_new(struct ctx *c, struct bundle_writer *w)
-{
-	struct nparser *p = xcalloc(1, sizeof(*p));
-
-	p->c = c;
-	p->w = w;
-	p->value = xmalloc(NVD_DESC_MAX + 1);
-	if ((p->h = yajl_alloc(&callbacks, NULL, p)) == NULL) {
-		free(p->value);
-		free(p);
-		return NULL;
-	}
-	return p;
-}
-
-static void
-parser_free(struct nparser *p)
-{
-	if (p == NULL)
-		return;
-	if (p->h != NULL)
-		yajl_free(p->h);
-	sb_free(&p->refs);
-	free(p->value);
-	free(p);
-}
-
-static int
-parse_failed(struct nparser *p, yajl_status st, int complete)
-{
-	unsigned char *msg;
-	size_t len;
-	uint64_t at = p->offset;
-
-	if (st == yajl_status_client_canceled) {
-		if (p->err == 0)
-			return ctx_err(p->c, E_INTERNAL, "parse cancelled without an error");
-		return p->err;
-	}
-	if (!complete)
-		at += yajl_get_bytes_consumed(p->h);
-	msg = yajl_get_error(p->h, 0, NULL, 0);
-	if (msg == NULL)
-		return ctx_err(p->c, E_FORMAT, "byte %llu: invalid json", (unsigned long long)at);
-	len = strlen((char *)msg);
-	while (len > 0 && (msg[len - 1] == '\n' || msg[len - 1] == '.' ||
-	    msg[len - 1] == ' '))
-		msg[--len] = '\0';
-	p->err = ctx_err(p->c, E_FORMAT, "byte %llu: %s", (unsigned long long)at,
-	    (char *)msg);
-	yajl_free_error(p->h, msg);
-	return p->err;
-}
-
-/* As debian.c's: bounds every raw token at NVD_TOKEN_MAX before yajl sees it. */
-static int
-parser_feed(struct nparser *p, const uint8_t *buf, size_t len)
-{
-	yajl_status st;
-	size_t i;
-	int over = 0;
-
-	if (p->err != 0)
-		return p->err;
-	for (i = 0; i < len; i++) {
-		uint8_t ch = buf[i];
-
-		if (p->in_str) {
-			if (p->esc)
-				p->esc = 0;
-			else if (ch == '\\')
-				p->esc = 1;
-			else if (ch == '"') {
-				p->in_str = 0;
-				p->run = 0;
-				continue;
-			}
-		} else {
-			switch (ch) {
-			case '"':
-				p->in_str = 1;
-				p->run = 0;
-				continue;
-			case '{': case '}': case '[': case ']': case ',': case ':':
-			case ' ': case '\t': case '\n': case '\r':
-				p->run = 0;
-				continue;
-			}
-		}
-		if (++p->run > NVD_TOKEN_MAX) {
-			over = 1;
-			break;
-		}
-	}
-	if (i > 0) {
-		if ((st = yajl_parse(p->h, buf, i)) != yajl_status_ok)
-			return parse_failed(p, st, 0);
-		p->offset += i;
-	}
-	if (over) {
-		p->err = ctx_err(p->c, E_LIMIT, "byte %llu: json token longer than %d bytes "
-		    "(NVD_TOKEN_MAX)", (unsigned long long)p->offset, NVD_TOKEN_MAX);
-		return p->err;
-	}
-	return 0;
-}
-
-static int
-parser_end(struct nparser *p)
-{
-	yajl_status st;
-
-	if (p->err != 0)
-		return p->err;
-	if ((st = yajl_complete_parse(p->h)) != yajl_status_ok)
-		return parse_failed(p, st, 1);
-	if (p->depth != 0)
-		return ctx_err(p->c, E_INTERNAL, "json ended at depth %d", p->depth);
 	if (!p->seen_records_key)
 		return ctx_err(p->c, E_FORMAT, "not an NVD feed: no \"vulnerabilities\" "
 		    "(API 2.0) or \"CVE_Items\" (1.1) array");
 	return 0;
 }
 
+static const struct jsonstream_spec nvd_json = {
+	.open = open_container,
+	.close = close_container,
+	.key = map_key,
+	.scalar = scalar,
+	.finish = records_seen,
+	.token_max = NVD_TOKEN_MAX,
+	.token_limit = "NVD_TOKEN_MAX",
+	.size = {
+		.raw_max = NVD_RAW_MAX,
+		.data_max = NVD_FILE_MAX,
+		.raw_limit = "NVD_RAW_MAX",
+		.data_limit = "NVD_FILE_MAX",
+	},
+};
+
+/* One input: the file at path (recorded in w), or else buf. */
+static int
+nvd_run(struct ctx *c, const char *path, const uint8_t *buf, size_t len,
+    struct bundle_writer *w, int64_t *records)
+{
+	struct nparser *p = xcalloc(1, sizeof(*p));
+	int r;
+
+	p->c = c;
+	p->w = w;
+	p->value = xmalloc(NVD_DESC_MAX + 1);
+	if (path != NULL)
+		r = jsonstream_parse_file(c, &nvd_json, p, &p->err, path, w);
+	else
+		r = jsonstream_parse_buf(c, &nvd_json, p, &p->err, buf, len);
+	if (r == 0)
+		*records = p->records;
+	sb_free(&p->refs);
+	sb_free(&p->cpe_text);
+	free(p->cpes);
+	free(p->value);
+	free(p);
+	return r;
+}
+
 int
 feed_nvd_parse_buf(struct ctx *c, const uint8_t *buf, size_t len,
     struct bundle_writer *w, int64_t *records)
 {
-	struct nparser *p = NULL;
-	size_t off, n;
-	int r = E_INTERNAL;
-
 	*records = 0;
-	if ((uint64_t)len > NVD_FILE_MAX)
-		return ctx_err(c, E_LIMIT, "input larger than %llu bytes (NVD_FILE_MAX)",
-		    (unsigned long long)NVD_FILE_MAX);
-	if ((p = parser_new(c, w)) == NULL)
-		return ctx_err(c, E_NOMEM, "json parser: out of memory");
-	for (off = 0; off < len; off += n) {
-		n = len - off < NVD_CHUNK ? len - off : NVD_CHUNK;
-		if ((r = parser_feed(p, buf + off, n)) != 0)
-			goto out;
-	}
-	if ((r = parser_end(p)) != 0)
-		goto out;
-	*records = p->records;
-	r = 0;
- out:
-	parser_free(p);
-	return r;
-}
-
-/* The raw file for libarchive: read, hashed and counted as it goes. */
-struct rawsrc {
-	struct ctx *c;
-	int fd;
-	crypto_hash_sha256_state hs;
-	uint64_t bytes;
-	uint8_t *buf;
-	int err;
-};
-
-static la_ssize_t
-raw_read(struct archive *a, void *arg, const void **out)
-{
-	struct rawsrc *s = arg;
-	ssize_t n;
-
-	for (;;) {
-		if ((n = read(s->fd, s->buf, NVD_CHUNK)) != -1)
-			break;
-		if (errno != EINTR) {
-			s->err = ctx_errno(s->c, E_IO, "read");
-			archive_set_error(a, EIO, "%s", s->c->err);
-			return -1;
-		}
-	}
-	if (ckd_add(&s->bytes, s->bytes, (uint64_t)n) || s->bytes > NVD_RAW_MAX) {
-		s->err = ctx_err(s->c, E_LIMIT, "larger than %llu bytes (NVD_RAW_MAX)",
-		    (unsigned long long)NVD_RAW_MAX);
-		archive_set_error(a, EFBIG, "%s", s->c->err);
-		return -1;
-	}
-	crypto_hash_sha256_update(&s->hs, s->buf, (unsigned long long)n);
-	*out = s->buf;
-	return (la_ssize_t)n;
+	return nvd_run(c, NULL, buf, len, w, records);
 }
 
 static int
 nvd_parse(struct ctx *c, const char *path, const char *arg, struct bundle_writer *w,
     int64_t *records)
 {
-	uint8_t digest[crypto_hash_sha256_BYTES];
-	char hex[crypto_hash_sha256_BYTES * 2 + 1];
-	struct nparser *p = NULL;
-	struct archive *a = NULL;
-	struct archive_entry *e;
-	struct rawsrc s;
-	struct stat sb;
-	uint8_t *buf = NULL;
-	uint64_t total = 0;
-	la_ssize_t n;
-	int r = E_INTERNAL;
-
 	*records = 0;
-	memset(&s, 0, sizeof(s));
-	s.c = c;
-	s.fd = -1;
 	if (arg != NULL)
 		return ctx_err(c, E_USAGE, "nvd: takes no @argument (got '%s')", arg);
-	if (sodium_init() < 0)
-		return ctx_err(c, E_INTERNAL, "libsodium failed to initialize");
-	if ((s.fd = open(path, O_RDONLY | O_CLOEXEC)) == -1)
-		return ctx_errno(c, E_IO, "%s", path);
-	if (fstat(s.fd, &sb) != 0) {
-		r = ctx_errno(c, E_IO, "%s", path);
-		goto out;
-	}
-	if (S_ISDIR(sb.st_mode)) {
-		r = ctx_err(c, E_IO, "%s: is a directory", path);
-		goto out;
-	}
-	crypto_hash_sha256_init(&s.hs);
-	s.buf = xmalloc(NVD_CHUNK);
-	buf = xmalloc(NVD_CHUNK);
-	if ((p = parser_new(c, w)) == NULL) {
-		r = ctx_err(c, E_NOMEM, "json parser: out of memory");
-		goto out;
-	}
-	if ((a = archive_read_new()) == NULL) {
-		r = ctx_err(c, E_NOMEM, "archive_read_new");
-		goto out;
-	}
-	if (archive_read_support_filter_gzip(a) != ARCHIVE_OK ||
-	    archive_read_support_filter_bzip2(a) != ARCHIVE_OK ||
-	    archive_read_support_filter_xz(a) != ARCHIVE_OK ||
-	    archive_read_support_filter_zstd(a) != ARCHIVE_OK ||
-	    archive_read_support_format_raw(a) != ARCHIVE_OK) {
-		r = ctx_err(c, E_UNSUPPORTED, "libarchive: %s", archive_error_string(a));
-		goto out;
-	}
-	if (archive_read_open(a, &s, NULL, raw_read, NULL) != ARCHIVE_OK)
-		goto fail;
-	r = archive_read_next_header(a, &e);
-	if (r == ARCHIVE_EOF) {
-		r = ctx_err(c, E_FORMAT, "%s: empty file", path);
-		goto out;
-	}
-	if (r != ARCHIVE_OK && r != ARCHIVE_WARN)
-		goto fail;
-	for (;;) {
-		if ((n = archive_read_data(a, buf, NVD_CHUNK)) < 0)
-			goto fail;
-		if (n == 0)
-			break;
-		if (ckd_add(&total, total, (uint64_t)n) || total > NVD_FILE_MAX) {
-			r = ctx_err(c, E_LIMIT, "%s: more than %llu bytes decompressed "
-			    "(NVD_FILE_MAX)", path, (unsigned long long)NVD_FILE_MAX);
-			goto out;
-		}
-		if ((r = parser_feed(p, buf, (size_t)n)) != 0)
-			goto out;	/* the caller names the input ("nvd:PATH: ...") */
-	}
-	if ((r = parser_end(p)) != 0)
-		goto out;
-	crypto_hash_sha256_final(&s.hs, digest);
-	sodium_bin2hex(hex, sizeof(hex), digest, sizeof(digest));
-	if (w != NULL && (r = bundle_writer_input(c, w, path, hex, s.bytes, NULL)) != 0)
-		goto out;
-	*records = p->records;
-	r = 0;
-	goto out;
- fail:
-	if (s.err != 0)
-		r = s.err;
-	else
-		r = ctx_err(c, E_FORMAT, "%s: %s", path, archive_error_string(a) ?
-		    archive_error_string(a) : "unreadable");
- out:
-	if (a != NULL)
-		archive_read_free(a);
-	free(buf);
-	free(s.buf);
-	parser_free(p);
-	if (s.fd != -1)
-		close(s.fd);
-	return r;
+	return nvd_run(c, path, NULL, 0, w, records);
 }
 
 const struct feed_source feed_nvd = {

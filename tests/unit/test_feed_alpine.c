@@ -14,7 +14,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <sqlite3.h>
@@ -29,6 +28,7 @@
 #include "match/match.h"
 #include "pkgdb/pkgdb.h"
 #include "version/version.h"
+#include "feedtest.h"
 #include "test.h"
 
 #define MAIN		"alpine-secdb/v3.18/main.json"
@@ -37,46 +37,14 @@
 #define INSTALLED	"apk/alpine-3.18/lib/apk/db/installed"
 #define MAIN_SHA256	"646c9abf178d1b3231cfec218d4c9102c0852baa018211348507c1846f481eac"
 
-static struct bundle_meta *
-test_meta(struct bundle_meta *m)
-{
-	memset(m, 0, sizeof(*m));
-	m->format = BUNDLE_FORMAT;
-	m->serial = 7;
-	m->created = 1735787045;
-	m->expires = 1738379045;
-	return m;
-}
+#define SERIAL	7
 
 /* The given files (tests/data-relative, or absolute) as one "alpine" source. */
 static int
 build_db(struct ctx *c, const char *dbpath, const char *const *files, size_t n,
     int64_t *total)
 {
-	struct bundle_writer *w = NULL;
-	struct bundle_meta m;
-	int64_t recs;
-	size_t i;
-	int r;
-
-	*total = 0;
-	if ((r = bundle_writer_new(c, dbpath, &w)) != 0)
-		return r;
-	if ((r = bundle_writer_source_begin(c, w, feed_alpine.name, feed_alpine.format,
-	    feed_alpine.parser_version)) != 0)
-		goto out;
-	for (i = 0; i < n; i++) {
-		if ((r = feed_alpine.parse(c, files[i][0] == '/' ? files[i] :
-		    test_data(files[i]), NULL, w, &recs)) != 0)
-			goto out;
-		*total += recs;
-	}
-	if ((r = bundle_writer_source_end(c, w, *total)) != 0)
-		goto out;
-	r = bundle_writer_finish(c, w, test_meta(&m));
-out:
-	bundle_writer_free(w);
-	return r;
+	return feedtest_build_files(c, dbpath, &feed_alpine, files, n, SERIAL, NULL, total);
 }
 
 static int
@@ -86,81 +54,11 @@ parse_doc(struct ctx *c, const char *doc, int64_t *records)
 	return feed_alpine_parse_buf(c, (const uint8_t *)doc, strlen(doc), NULL, records);
 }
 
-static sqlite3 *
-open_ro(const char *path)
-{
-	sqlite3 *db = NULL;
-
-	if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK) {
-		sqlite3_close(db);
-		return NULL;
-	}
-	return db;
-}
-
-/* Every row's first column joined with "\n" (NULL as "NULL"); caller frees. */
-static char *
-q_str(sqlite3 *db, const char *sql)
-{
-	struct sb out = SB_INIT;
-	sqlite3_stmt *st = NULL;
-	int rc;
-
-	if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK) {
-		sb_addf(&out, "SQL ERROR: %s", sqlite3_errmsg(db));
-		return sb_steal(&out);
-	}
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		const char *s = (const char *)sqlite3_column_text(st, 0);
-
-		if (out.len > 0)
-			sb_addc(&out, '\n');
-		sb_adds(&out, s ? s : "NULL");
-	}
-	if (rc != SQLITE_DONE)
-		sb_addf(&out, "SQL ERROR: %s", sqlite3_errmsg(db));
-	sqlite3_finalize(st);
-	sb_adds(&out, "");
-	return sb_steal(&out);
-}
-
 /* "ecosystem|name_kind|state|fixed_version|severity|vendor_severity|note". */
-static char *
-row_of(sqlite3 *db, const char *pkg, const char *vuln, const char *ns)
-{
-	char *sql, *s;
-
-	sql = sqlite3_mprintf("SELECT ecosystem || '|' || name_kind || '|' || state || '|' || "
-	    "ifnull(fixed_version, 'NULL') || '|' || severity || '|' || "
-	    "ifnull(vendor_severity, 'NULL') || '|' || ifnull(note, 'NULL') FROM affected "
-	    "WHERE package = %Q AND vuln_id = %Q AND namespace = %Q ORDER BY id",
-	    pkg, vuln, ns);
-	s = q_str(db, sql);
-	sqlite3_free(sql);
-	return s;
-}
-
-#define ASSERT_ROW(db, pkg, vuln, ns, want) do { \
-	char *got_ = row_of((db), (pkg), (vuln), (ns)); \
-	int ok_ = strcmp(got_, (want)) == 0; \
-	if (!ok_) { test_fail(t, __FILE__, __LINE__, "%s %s %s: \"%s\" != \"%s\"", \
-	    (pkg), (vuln), (ns), got_, (want)); free(got_); sqlite3_close(db); return; } \
-	free(got_); \
-} while (0)
-
-#define ASSERT_Q(db, sql, want) do { \
-	char *got_ = q_str((db), (sql)); \
-	int ok_ = strcmp(got_, (want)) == 0; \
-	if (!ok_) { test_fail(t, __FILE__, __LINE__, "%s: \"%s\" != \"%s\"", (sql), got_, \
-	    (want)); free(got_); sqlite3_close(db); return; } \
-	free(got_); \
-} while (0)
-
-#define ASSERT_ERR(c, r, code, text) do { \
-	ASSERT_INT_EQ((r), (code)); \
-	if (strstr((c)->err, (text)) == NULL) { test_fail(t, __FILE__, __LINE__, \
-	    "message \"%s\" lacks \"%s\"", (c)->err, (text)); return; } \
-} while (0)
+#define ROW_COLS "ecosystem || '|' || name_kind || '|' || state || '|' || " \
+	"ifnull(fixed_version, 'NULL') || '|' || severity || '|' || " \
+	"ifnull(vendor_severity, 'NULL') || '|' || ifnull(note, 'NULL')"
+#define ASSERT_ROW(db, pkg, vuln, ns, want) ASSERT_ROW_AS(db, ROW_COLS, pkg, vuln, ns, want)
 
 static const char *const all_files[] = { MAIN, COMMUNITY, SMALL };
 
@@ -174,7 +72,7 @@ DEFINE_TEST(test_feed_alpine_rows)
 	ASSERT_OK(&c, build_db(&c, "a.db", all_files, 3, &n));
 	/* 2555 + 4995 + 9: counted independently by test_feed_alpine_cross_check */
 	ASSERT_INT_EQ(n, 7559);
-	ASSERT((db = open_ro("a.db")) != NULL);
+	ASSERT((db = feedtest_open("a.db")) != NULL);
 	ASSERT_Q(db, "SELECT records FROM source WHERE name = 'alpine'", "7559");
 	ASSERT_Q(db, "SELECT namespace || ' ' || state || ' ' || count(*) FROM affected "
 	    "GROUP BY namespace, state ORDER BY namespace, state",
@@ -279,31 +177,6 @@ static const char cross_py[] =
 "    else:\n"
 "        print('%s|%s|%s|fixed|?%s' % (ns, pkg, i, ','.join(fixed)))\n";
 
-/* Runs python3 SCRIPT ARGS... into out; returns its wait status, or -1. */
-static int
-run_python(const char *script, const char *args, struct sb *out)
-{
-	struct sb cmd = SB_INIT;
-	char line[4096];
-	FILE *f;
-	int status;
-
-	if ((f = fopen("script.py", "w")) == NULL)
-		return -1;
-	fputs(script, f);
-	if (fclose(f) != 0)
-		return -1;
-	sb_addf(&cmd, "python3 script.py %s", args);
-	f = popen(cmd.s, "r");
-	sb_free(&cmd);
-	if (f == NULL)
-		return -1;
-	while (fgets(line, sizeof(line), f) != NULL)
-		sb_adds(out, line);
-	status = pclose(f);
-	return status;
-}
-
 /* Splits s at '\n' in place into an array (caller frees the array). */
 static char **
 split_lines(char *s, size_t *n)
@@ -336,16 +209,16 @@ DEFINE_TEST(test_feed_alpine_cross_check)
 	ASSERT_OK(&c, build_db(&c, "a.db", all_files, 3, &n));
 	sb_addf(&args, "'%s' '%s' '%s'", test_data(MAIN), test_data(COMMUNITY),
 	    test_data(SMALL));
-	status = run_python(cross_py, args.s, &want);
+	status = feedtest_python(cross_py, args.s, &want);
 	sb_free(&args);
-	if (WIFEXITED(status) && WEXITSTATUS(status) == 127) {
+	if (feedtest_no_python(status)) {
 		fprintf(stderr, "test_feed_alpine_cross_check: python3 not found, skipped\n");
 		sb_free(&want);
 		return;
 	}
 	ASSERT_INT_EQ(status, 0);
-	ASSERT((db = open_ro("a.db")) != NULL);
-	got = q_str(db, "SELECT namespace || '|' || package || '|' || vuln_id || '|' || state "
+	ASSERT((db = feedtest_open("a.db")) != NULL);
+	got = feedtest_q(db, "SELECT namespace || '|' || package || '|' || vuln_id || '|' || state "
 	    "|| '|' || ifnull(fixed_version, '') FROM affected "
 	    "ORDER BY namespace, package, vuln_id");
 	sqlite3_close(db);
@@ -400,7 +273,7 @@ DEFINE_TEST(test_feed_alpine_inputs)
 	ctx_init(&c);
 	ASSERT_OK(&c, build_db(&c, "a.db", all_files, 1, &n));
 	ASSERT_INT_EQ(n, 2555);
-	ASSERT((db = open_ro("a.db")) != NULL);
+	ASSERT((db = feedtest_open("a.db")) != NULL);
 	ASSERT_Q(db, "SELECT name || ' ' || parser_version || ' ' || records FROM source",
 	    "alpine 1 2555");
 	want = sqlite3_mprintf("%s " MAIN_SHA256 " 85833", test_data(MAIN));
@@ -443,12 +316,12 @@ static const char rewrite_py[] =
 static char *
 dump_rows(const char *dbpath)
 {
-	sqlite3 *db = open_ro(dbpath);
+	sqlite3 *db = feedtest_open(dbpath);
 	char *s;
 
 	if (db == NULL)
 		return strdup("cannot open");
-	s = q_str(db, "SELECT namespace || '|' || package || '|' || vuln_id || '|' || state "
+	s = feedtest_q(db, "SELECT namespace || '|' || package || '|' || vuln_id || '|' || state "
 	    "|| '|' || ifnull(fixed_version, '') || '|' || ifnull(note, '') FROM affected "
 	    "ORDER BY namespace, package, vuln_id");
 	sqlite3_close(db);
@@ -468,10 +341,10 @@ DEFINE_TEST(test_feed_alpine_yaml_and_order)
 
 	ctx_init(&c);
 	sb_addf(&args, "'%s'", test_data(MAIN));
-	status = run_python(rewrite_py, args.s, &out);
+	status = feedtest_python(rewrite_py, args.s, &out);
 	sb_free(&args);
 	sb_free(&out);
-	if (WIFEXITED(status) && (WEXITSTATUS(status) == 127 || WEXITSTATUS(status) == 77)) {
+	if (feedtest_no_python(status)) {
 		fprintf(stderr, "test_feed_alpine_yaml_and_order: python3 or its yaml module "
 		    "not found, skipped\n");
 		return;
@@ -564,9 +437,9 @@ DEFINE_TEST(test_feed_alpine_yaml_cases)
 	    &n));
 	ASSERT_INT_EQ(n, 3);
 	ASSERT_OK(&c, bundle_writer_source_end(&c, w, n));
-	ASSERT_OK(&c, bundle_writer_finish(&c, w, test_meta(&m)));
+	ASSERT_OK(&c, bundle_writer_finish(&c, w, feedtest_meta(&m, SERIAL)));
 	bundle_writer_free(w);
-	ASSERT((db = open_ro("y.db")) != NULL);
+	ASSERT((db = feedtest_open("y.db")) != NULL);
 	ASSERT_ROW(db, "openssl", "CVE-2017-3738", "alpine:3.7",
 	    "apk|source|fixed|1.0.2n-r0|unknown|NULL|NULL");
 	ASSERT_ROW(db, "openssl", "CVE-2016-0001", "alpine:3.7",
@@ -605,10 +478,10 @@ DEFINE_TEST(test_feed_alpine_ids)
 	ASSERT_OK(&c, bundle_writer_source_begin(&c, w, "alpine", "t", "1"));
 	ASSERT_OK(&c, feed_alpine_parse_buf(&c, (const uint8_t *)doc, strlen(doc), w, &n));
 	ASSERT_OK(&c, bundle_writer_source_end(&c, w, n));
-	ASSERT_OK(&c, bundle_writer_finish(&c, w, test_meta(&m)));
+	ASSERT_OK(&c, bundle_writer_finish(&c, w, feedtest_meta(&m, SERIAL)));
 	bundle_writer_free(w);
 	ASSERT_INT_EQ(n, 10);
-	ASSERT((db = open_ro("i.db")) != NULL);
+	ASSERT((db = feedtest_open("i.db")) != NULL);
 	ASSERT_Q(db, "SELECT group_concat(vuln_id, ' ') FROM (SELECT vuln_id FROM affected "
 	    "ORDER BY id)", "CVE-2019-0001 CVE-2019-0002 CVE-2019-0003 CVE-2019-0004 "
 	    "CVE-2019-0005 CVE-2019-0006 CVE-2019-1234 GHSA-572g-rvwr-6c7f RUSTSEC-2020-0059 "
@@ -788,43 +661,19 @@ DEFINE_TEST(test_feed_alpine_fail_closed)
 DEFINE_TEST(test_feed_alpine_flip)
 {
 	struct ctx c;
-	uint8_t *buf, saved;
-	size_t len, i, ok = 0, bad = 0;
-	int64_t n;
+	uint8_t *buf;
+	size_t len, ok, bad, at;
 	int r;
 
 	buf = test_slurp(test_data(SMALL), &len);
-	for (i = 0; i < len; i++) {
-		saved = buf[i];
-		buf[i] ^= (uint8_t)(1u << (i % 8));
-		ctx_init(&c);
-		r = feed_alpine_parse_buf(&c, buf, len, NULL, &n);
-		buf[i] = saved;
-		if (r == 0)
-			ok++;
-		else if (r == E_FORMAT || r == E_LIMIT)
-			bad++;
-		else {
-			free(buf);
-			test_fail(t, __FILE__, __LINE__, "offset %zu: %d (%s)", i, r, c.err);
-			return;
-		}
-	}
+	r = feedtest_flip(&c, feed_alpine_parse_buf, buf, len, &ok, &bad, &at);
 	free(buf);
+	if (r != 0) {
+		test_fail(t, __FILE__, __LINE__, "offset %zu: %s", at, c.err);
+		return;
+	}
 	ASSERT(ok > 0);
 	ASSERT(bad > 0);
-}
-
-static const struct finding *
-find(const struct match_result *m, const char *vuln, const char *pkg)
-{
-	size_t i;
-
-	for (i = 0; i < m->nfindings; i++)
-		if (strcmp(m->findings[i].vuln_id, vuln) == 0 &&
-		    strcmp(m->findings[i].package, pkg) == 0)
-			return &m->findings[i];
-	return NULL;
 }
 
 /*
@@ -878,23 +727,23 @@ DEFINE_TEST(test_feed_alpine_match)
 		ASSERT_STR_EQ(m.findings[i].source, "alpine");
 		ASSERT_STR_EQ(m.findings[i].ecosystem, "apk");
 	}
-	ASSERT((f = find(&m, "CVE-2022-48174", "busybox-binsh")) != NULL);
+	ASSERT((f = feedtest_finding(&m, "CVE-2022-48174", "busybox-binsh")) != NULL);
 	ASSERT_STR_EQ(f->fixed_version, "1.36.1-r1");
 	ASSERT_STR_EQ(f->source_package, "busybox");
 	ASSERT_STR_EQ(f->source_version, "1.36.0-r9");
-	ASSERT(find(&m, "CVE-2023-42365", "ssl_client") != NULL);
-	ASSERT((f = find(&m, "CVE-2023-2650", "libssl3")) != NULL);
+	ASSERT(feedtest_finding(&m, "CVE-2023-42365", "ssl_client") != NULL);
+	ASSERT((f = feedtest_finding(&m, "CVE-2023-2650", "libssl3")) != NULL);
 	ASSERT_STR_EQ(f->fixed_version, "3.1.1-r0");
 	ASSERT_STR_EQ(f->installed_version, "3.1.0-r4");
 	ASSERT_STR_EQ(f->namespace, "alpine:3.18");
-	ASSERT((f = find(&m, "CVE-2024-9143", "libcrypto3")) != NULL);
+	ASSERT((f = feedtest_finding(&m, "CVE-2024-9143", "libcrypto3")) != NULL);
 	ASSERT_STR_EQ(f->fixed_version, "3.1.7-r1");
 	/* fixed in exactly the installed version; "0" entries; fixes long past */
-	ASSERT(find(&m, "CVE-2023-1255", "libssl3") == NULL);
-	ASSERT(find(&m, "CVE-2022-1292", "libssl3") == NULL);
-	ASSERT(find(&m, "CVE-2023-45853", "zlib") == NULL);
-	ASSERT(find(&m, "CVE-2020-28928", "musl") == NULL);
-	ASSERT(find(&m, "CVE-2022-30065", "busybox") == NULL);
+	ASSERT(feedtest_finding(&m, "CVE-2023-1255", "libssl3") == NULL);
+	ASSERT(feedtest_finding(&m, "CVE-2022-1292", "libssl3") == NULL);
+	ASSERT(feedtest_finding(&m, "CVE-2023-45853", "zlib") == NULL);
+	ASSERT(feedtest_finding(&m, "CVE-2020-28928", "musl") == NULL);
+	ASSERT(feedtest_finding(&m, "CVE-2022-30065", "busybox") == NULL);
 	match_result_free(&m);
 
 	/* edge, a branch the bundle lacks, no version: never "clean" */

@@ -12,7 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/wait.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <sqlite3.h>
@@ -23,6 +23,7 @@
 #include "bundles/bundle_private.h"
 #include "bundles/write.h"
 #include "feeds/feed.h"
+#include "feedtest.h"
 #include "test.h"
 
 #define VUNNEL	"debian-tracker/vunnel-debian.json"
@@ -30,35 +31,19 @@
 #define VUNNEL_SHA256	"3ae30b511a0e0738be7a139496b4cb8a7765a3bc80db7ee9a6dcb98d2c1354fe"
 #define OSV_SHA256	"3903f44d356bd80e16462fad2c2e889a13577cdbc4820ddde3c0d663cc6b393d"
 
-static struct bundle_meta *
-test_meta(struct bundle_meta *m)
-{
-	memset(m, 0, sizeof(*m));
-	m->format = BUNDLE_FORMAT;
-	m->serial = 42;
-	m->created = 1735787045;	/* 2025-01-02T03:04:05Z */
-	m->expires = 1738379045;	/* 2025-02-01T03:04:05Z */
-	return m;
-}
+#define SERIAL	42
 
 /* Both samples as one "debian" source (two inputs) into dbpath. */
 static int
 build_tracker_db(struct ctx *c, const char *dbpath, int64_t *n1, int64_t *n2)
 {
-	struct bundle_writer *w = NULL;
-	struct bundle_meta m;
+	static const char *const files[] = { VUNNEL, OSV };
+	int64_t counts[2] = { 0, 0 };
 	int r;
 
-	*n1 = *n2 = 0;
-	if ((r = bundle_writer_new(c, dbpath, &w)) != 0)
-		return r;
-	if ((r = bundle_writer_source_begin(c, w, feed_debian.name, feed_debian.format,
-	    feed_debian.parser_version)) == 0 &&
-	    (r = feed_debian.parse(c, test_data(VUNNEL), NULL, w, n1)) == 0 &&
-	    (r = feed_debian.parse(c, test_data(OSV), NULL, w, n2)) == 0 &&
-	    (r = bundle_writer_source_end(c, w, *n1 + *n2)) == 0)
-		r = bundle_writer_finish(c, w, test_meta(&m));
-	bundle_writer_free(w);
+	r = feedtest_build_files(c, dbpath, &feed_debian, files, 2, SERIAL, counts, NULL);
+	*n1 = counts[0];
+	*n2 = counts[1];
 	return r;
 }
 
@@ -66,20 +51,8 @@ build_tracker_db(struct ctx *c, const char *dbpath, int64_t *n1, int64_t *n2)
 static int
 build_doc_db(struct ctx *c, const char *dbpath, const char *doc, int64_t *records)
 {
-	struct bundle_writer *w = NULL;
-	struct bundle_meta m;
-	int r;
-
-	*records = 0;
-	if ((r = bundle_writer_new(c, dbpath, &w)) != 0)
-		return r;
-	if ((r = bundle_writer_source_begin(c, w, "debian", "test", "1")) == 0 &&
-	    (r = feed_debian_parse_buf(c, (const uint8_t *)doc, strlen(doc), w,
-	    records)) == 0 &&
-	    (r = bundle_writer_source_end(c, w, *records)) == 0)
-		r = bundle_writer_finish(c, w, test_meta(&m));
-	bundle_writer_free(w);
-	return r;
+	return feedtest_build_doc(c, dbpath, "debian", feed_debian_parse_buf, doc, SERIAL,
+	    records);
 }
 
 static int
@@ -89,82 +62,13 @@ parse_doc(struct ctx *c, const char *doc, size_t len, int64_t *records)
 	return feed_debian_parse_buf(c, (const uint8_t *)doc, len, NULL, records);
 }
 
-static sqlite3 *
-open_ro(const char *path)
-{
-	sqlite3 *db = NULL;
-
-	if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK) {
-		sqlite3_close(db);
-		return NULL;
-	}
-	return db;
-}
-
-/* Every row's first column joined with "\n" (NULL as "NULL"); caller frees. */
-static char *
-q_str(sqlite3 *db, const char *sql)
-{
-	struct sb out = SB_INIT;
-	sqlite3_stmt *st = NULL;
-	int rc;
-
-	if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK) {
-		sb_addf(&out, "SQL ERROR: %s", sqlite3_errmsg(db));
-		return sb_steal(&out);
-	}
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		const char *s = (const char *)sqlite3_column_text(st, 0);
-
-		if (out.len > 0)
-			sb_addc(&out, '\n');
-		sb_adds(&out, s ? s : "NULL");
-	}
-	if (rc != SQLITE_DONE)
-		sb_addf(&out, "SQL ERROR: %s", sqlite3_errmsg(db));
-	sqlite3_finalize(st);
-	sb_adds(&out, "");
-	return sb_steal(&out);
-}
-
 /* The affected row(s) for package/vuln/namespace as
  * "ecosystem|name_kind|state|fixed_version|severity|vendor_severity|vendor_status|note". */
-static char *
-row_of(sqlite3 *db, const char *pkg, const char *vuln, const char *ns)
-{
-	char *sql, *s;
-
-	sql = sqlite3_mprintf("SELECT ecosystem || '|' || name_kind || '|' || state || '|' || "
-	    "ifnull(fixed_version, 'NULL') || '|' || severity || '|' || "
-	    "ifnull(vendor_severity, 'NULL') || '|' || ifnull(vendor_status, 'NULL') || '|' || "
-	    "ifnull(note, 'NULL') FROM affected WHERE package = %Q AND vuln_id = %Q AND "
-	    "namespace = %Q ORDER BY id", pkg, vuln, ns);
-	s = q_str(db, sql);
-	sqlite3_free(sql);
-	return s;
-}
-
-#define ASSERT_ROW(db, pkg, vuln, ns, want) do { \
-	char *got_ = row_of((db), (pkg), (vuln), (ns)); \
-	int ok_ = strcmp(got_, (want)) == 0; \
-	if (!ok_) { test_fail(t, __FILE__, __LINE__, "%s %s %s: \"%s\" != \"%s\"", \
-	    (pkg), (vuln), (ns), got_, (want)); free(got_); sqlite3_close(db); return; } \
-	free(got_); \
-} while (0)
-
-#define ASSERT_Q(db, sql, want) do { \
-	char *got_ = q_str((db), (sql)); \
-	int ok_ = strcmp(got_, (want)) == 0; \
-	if (!ok_) { test_fail(t, __FILE__, __LINE__, "%s: \"%s\" != \"%s\"", (sql), got_, \
-	    (want)); free(got_); sqlite3_close(db); return; } \
-	free(got_); \
-} while (0)
-
-#define ASSERT_ERR(c, r, code, text) do { \
-	ASSERT_INT_EQ((r), (code)); \
-	if (strstr((c)->err, (text)) == NULL) { test_fail(t, __FILE__, __LINE__, \
-	    "message \"%s\" lacks \"%s\"", (c)->err, (text)); return; } \
-} while (0)
+#define ROW_COLS "ecosystem || '|' || name_kind || '|' || state || '|' || " \
+	"ifnull(fixed_version, 'NULL') || '|' || severity || '|' || " \
+	"ifnull(vendor_severity, 'NULL') || '|' || ifnull(vendor_status, 'NULL') || '|' || " \
+	"ifnull(note, 'NULL')"
+#define ASSERT_ROW(db, pkg, vuln, ns, want) ASSERT_ROW_AS(db, ROW_COLS, pkg, vuln, ns, want)
 
 DEFINE_TEST(test_feed_debian_rows)
 {
@@ -185,7 +89,7 @@ DEFINE_TEST(test_feed_debian_rows)
 	 */
 	ASSERT_INT_EQ(n1, 25);
 	ASSERT_INT_EQ(n2, 15);
-	ASSERT((db = open_ro("t.db")) != NULL);
+	ASSERT((db = feedtest_open("t.db")) != NULL);
 	ASSERT_Q(db, "SELECT state || ' ' || count(*) FROM affected GROUP BY state ORDER BY state",
 	    "fixed 26\nnot-affected 9\nunfixed 5");
 	ASSERT_Q(db, "SELECT records FROM source WHERE name = 'debian'", "40");
@@ -268,25 +172,18 @@ static const char cross_py[] =
 DEFINE_TEST(test_feed_debian_cross_check)
 {
 	struct ctx c;
-	struct sb want = SB_INIT, cmd = SB_INIT;
-	char line[1024], *got;
+	struct sb want = SB_INIT, args = SB_INIT;
+	char *got;
 	sqlite3 *db;
-	FILE *f;
 	int64_t n1, n2;
 	int status;
 
 	ctx_init(&c);
 	ASSERT_OK(&c, build_tracker_db(&c, "t.db", &n1, &n2));
-	ASSERT((f = fopen("cross.py", "w")) != NULL);
-	fputs(cross_py, f);
-	ASSERT(fclose(f) == 0);
-	sb_addf(&cmd, "python3 cross.py '%s' '%s'", test_data(VUNNEL), test_data(OSV));
-	ASSERT((f = popen(cmd.s, "r")) != NULL);
-	sb_free(&cmd);
-	while (fgets(line, sizeof(line), f) != NULL)
-		sb_adds(&want, line);
-	status = pclose(f);
-	if (WIFEXITED(status) && WEXITSTATUS(status) == 127) {
+	sb_addf(&args, "'%s' '%s'", test_data(VUNNEL), test_data(OSV));
+	status = feedtest_python(cross_py, args.s, &want);
+	sb_free(&args);
+	if (feedtest_no_python(status)) {
 		/* no python3 here: test_feed_debian_rows' hand counts still hold */
 		fprintf(stderr, "test_feed_debian_cross_check: python3 not found, skipped\n");
 		sb_free(&want);
@@ -296,8 +193,8 @@ DEFINE_TEST(test_feed_debian_cross_check)
 	ASSERT(want.len > 0);
 	if (want.s[want.len - 1] == '\n')
 		want.s[--want.len] = '\0';
-	ASSERT((db = open_ro("t.db")) != NULL);
-	got = q_str(db, "SELECT package || '|' || vuln_id || '|' || namespace || '|' || state "
+	ASSERT((db = feedtest_open("t.db")) != NULL);
+	got = feedtest_q(db, "SELECT package || '|' || vuln_id || '|' || namespace || '|' || state "
 	    "|| '|' || ifnull(fixed_version, '') FROM affected "
 	    "ORDER BY package, vuln_id, namespace");
 	sqlite3_close(db);
@@ -321,7 +218,7 @@ DEFINE_TEST(test_feed_debian_inputs_meta)
 
 	ctx_init(&c);
 	ASSERT_OK(&c, build_tracker_db(&c, "t.db", &n1, &n2));
-	ASSERT((db = open_ro("t.db")) != NULL);
+	ASSERT((db = feedtest_open("t.db")) != NULL);
 	ASSERT_Q(db, "SELECT key || '=' || value FROM meta ORDER BY key",
 	    "created=2025-01-02T03:04:05Z\nexpires=2025-02-01T03:04:05Z\nformat_version=1\n"
 	    "generator=airlock-feed " PACKAGE_VERSION "\nserial=42");
@@ -334,7 +231,7 @@ DEFINE_TEST(test_feed_debian_inputs_meta)
 	    want);
 	sqlite3_free(want);
 	ASSERT_Q(db, "SELECT name FROM sqlite_master WHERE type = 'index' AND "
-	    "name NOT LIKE 'sqlite_%'", "affected_package");
+	    "name NOT LIKE 'sqlite_%' ORDER BY name", "affected_package\noval_index_package");
 	/* the lookup the matcher makes uses the index */
 	ASSERT(sqlite3_prepare_v2(db, "EXPLAIN QUERY PLAN SELECT * FROM affected WHERE "
 	    "ecosystem = 'deb' AND namespace = 'debian:sid' AND package = 'sope' AND "
@@ -562,7 +459,7 @@ DEFINE_TEST(test_feed_debian_nodsa)
 	ctx_init(&c);
 	ASSERT_OK(&c, build_doc_db(&c, "n.db", doc, &records));
 	ASSERT_INT_EQ(records, 7);
-	ASSERT((db = open_ro("n.db")) != NULL);
+	ASSERT((db = feedtest_open("n.db")) != NULL);
 	ASSERT_ROW(db, "zlib", "CVE-2023-45853", "debian:12",
 	    "deb|source|wont-fix|NULL|unknown|not yet assigned|open|ignored: minizip is not built");
 	ASSERT_ROW(db, "zlib", "CVE-2023-45853", "debian:11",
@@ -660,28 +557,17 @@ DEFINE_TEST(test_feed_debian_limits)
 DEFINE_TEST(test_feed_debian_flip)
 {
 	struct ctx c;
-	uint8_t *buf, saved;
-	size_t len, i, ok = 0, bad = 0;
-	int64_t records;
+	uint8_t *buf;
+	size_t len, ok, bad, at;
 	int r;
 
 	buf = test_slurp(test_data(VUNNEL), &len);
-	for (i = 0; i < len; i++) {
-		saved = buf[i];
-		buf[i] ^= (uint8_t)(1u << (i % 8));
-		r = parse_doc(&c, (const char *)buf, len, &records);
-		buf[i] = saved;
-		if (r == 0)
-			ok++;
-		else if (r == E_FORMAT || r == E_LIMIT)
-			bad++;
-		else {
-			free(buf);
-			test_fail(t, __FILE__, __LINE__, "offset %zu: %d (%s)", i, r, c.err);
-			return;
-		}
-	}
+	r = feedtest_flip(&c, feed_debian_parse_buf, buf, len, &ok, &bad, &at);
 	free(buf);
+	if (r != 0) {
+		test_fail(t, __FILE__, __LINE__, "offset %zu: %s", at, c.err);
+		return;
+	}
 	ASSERT(ok > 0);
 	ASSERT(bad > 0);
 }
@@ -756,12 +642,12 @@ DEFINE_TEST(test_feed_debian_query)
 	if (r == 0)
 		r = bundle_writer_source_end(&c, w, 1);
 	if (r == 0)
-		r = bundle_writer_finish(&c, w, test_meta(&m));
+		r = bundle_writer_finish(&c, w, feedtest_meta(&m, SERIAL));
 	bundle_writer_free(w);
 	ASSERT_OK(&c, r);
 
 	memset(&b, 0, sizeof(b));
-	ASSERT((b.db = open_ro("q.db")) != NULL);
+	ASSERT((b.db = feedtest_open("q.db")) != NULL);
 	memset(&s, 0, sizeof(s));
 	r = bundle_query_package(&c, &b, "deb", "debian:12", "apparmor", "source",
 	    collect, &s);
@@ -885,7 +771,7 @@ DEFINE_TEST(test_feed_debian_writer)
 
 	/* misuse and parser bugs */
 	ASSERT_OK(&c, bundle_writer_new(&c, "m.db", &w));
-	ASSERT_INT_EQ(bundle_writer_finish(&c, w, test_meta(&m)), E_USAGE);
+	ASSERT_INT_EQ(bundle_writer_finish(&c, w, feedtest_meta(&m, SERIAL)), E_USAGE);
 	ASSERT_INT_EQ(bundle_writer_namespace(&c, w, "debian:sid"), E_INTERNAL);
 	ASSERT_OK(&c, bundle_writer_source_begin(&c, w, "x", "f", "1"));
 	ASSERT_INT_EQ(bundle_writer_input(&c, w, "in", "ABC", 1, NULL), E_INTERNAL);
@@ -940,4 +826,104 @@ DEFINE_TEST(test_feed_debian_source_table)
 	/* without a writer the file variant parses and counts */
 	ASSERT_OK(&c, feed_debian.parse(&c, test_data(OSV), NULL, NULL, &records));
 	ASSERT_INT_EQ(records, 15);
+}
+
+/*
+ * Where an error is (feeds/jsonstream.c): "line L, byte B" of the decompressed
+ * data, B just past the token that failed, before the parser's own location.
+ */
+DEFINE_TEST(test_feed_debian_error_position)
+{
+	static const char syntax[] = "{\n\"p\": {\n\"CVE-1\": {\"releases\" {}}}}\n";
+	static const char status[] = "{\"p\": {\"CVE-1\": {\"releases\": {\"sid\": "
+	    "{\"status\": \"wibble\"}}}}}\n";
+	struct sb doc = SB_INIT;
+	struct ctx c;
+	char want[256];
+	int64_t records;
+	size_t at, i;
+	int r;
+
+	/* just past the '{' where line 3 wants a ':' */
+	at = (size_t)(strstr(syntax, "\"releases\" {") - syntax) + 12;
+	snprintf(want, sizeof(want), "line 3, byte %zu: parse error: object key and value "
+	    "must be separated by a colon", at);
+	ASSERT_ERR(&c, parse_doc(&c, syntax, strlen(syntax), &records), E_FORMAT, want);
+	ASSERT(strncmp(c.err, "line 3, ", 8) == 0);
+	/* the status is judged when the vuln's object ends */
+	at = (size_t)(strstr(status, "}}}}}") - status) + 3;
+	snprintf(want, sizeof(want), "line 1, byte %zu: package p: CVE-1: release sid: "
+	    "unknown status 'wibble'", at);
+	r = parse_doc(&c, status, strlen(status), &records);
+	ASSERT_INT_EQ(r, E_FORMAT);
+	ASSERT_STR_EQ(c.err, want);
+	/* a token over DEBIAN_TOKEN_MAX stops where it becomes too long */
+	sb_adds(&doc, "{\n\n\"p\": \"");
+	at = doc.len + (1 << 20);
+	for (i = 0; i < (2 << 20); i++)
+		sb_addc(&doc, 'x');
+	sb_adds(&doc, "\"}");
+	snprintf(want, sizeof(want), "line 3, byte %zu: json token longer than 1048576 bytes "
+	    "(DEBIAN_TOKEN_MAX)", at);
+	r = parse_doc(&c, doc.s, doc.len, &records);
+	sb_free(&doc);
+	ASSERT_INT_EQ(r, E_LIMIT);
+	ASSERT_STR_EQ(c.err, want);
+}
+
+/* A compressed tracker file (gzip, made here by gzip(1)) gives the same rows. */
+DEFINE_TEST(test_feed_debian_compressed)
+{
+	struct sb cmd = SB_INIT;
+	struct ctx c;
+	struct stat st;
+	sqlite3 *db;
+	char *plain, *packed, *cwd, path[4096], want[64];
+	int64_t n;
+	int r;
+
+	sb_addf(&cmd, "gzip -9 -n -c '%s' > v.json.gz", test_data(VUNNEL));
+	r = system(cmd.s);
+	sb_free(&cmd);
+	if (r != 0) {
+		fprintf(stderr, "test_feed_debian_compressed: gzip failed, skipped\n");
+		return;
+	}
+	ASSERT((cwd = getcwd(NULL, 0)) != NULL);
+	snprintf(path, sizeof(path), "%s/v.json.gz", cwd);
+	free(cwd);
+	ASSERT(stat(path, &st) == 0 && st.st_size > 1000 && st.st_size < 7462);
+	{
+		const char *files[1] = { path };
+
+		ctx_init(&c);
+		ASSERT_OK(&c, feedtest_build_files(&c, "gz.db", &feed_debian, files, 1, SERIAL,
+		    NULL, &n));
+	}
+	ASSERT_INT_EQ(n, 25);
+	{
+		const char *files[1] = { VUNNEL };
+
+		ASSERT_OK(&c, feedtest_build_files(&c, "plain.db", &feed_debian, files, 1,
+		    SERIAL, NULL, &n));
+	}
+	ASSERT((db = feedtest_open("plain.db")) != NULL);
+	plain = feedtest_q(db, "SELECT group_concat(package || vuln_id || namespace || state "
+	    "|| ifnull(fixed_version, '-'), ' ') FROM affected");
+	sqlite3_close(db);
+	ASSERT((db = feedtest_open("gz.db")) != NULL);
+	packed = feedtest_q(db, "SELECT group_concat(package || vuln_id || namespace || state "
+	    "|| ifnull(fixed_version, '-'), ' ') FROM affected");
+	r = strcmp(plain, packed);
+	free(plain);
+	free(packed);
+	if (r != 0) {
+		sqlite3_close(db);
+		test_fail(t, __FILE__, __LINE__, "rows from the .gz differ");
+		return;
+	}
+	/* the input recorded is the file as stored */
+	snprintf(want, sizeof(want), "%lld", (long long)st.st_size);
+	ASSERT_Q(db, "SELECT bytes FROM source_input", want);
+	sqlite3_close(db);
 }

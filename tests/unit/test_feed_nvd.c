@@ -11,7 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/wait.h>
+#include <unistd.h>
 
 #include <sqlite3.h>
 
@@ -24,45 +24,21 @@
 #include "image/image.h"
 #include "match/match.h"
 #include "pkgdb/pkgdb.h"
+#include "feedtest.h"
 #include "test.h"
 
 #define API2	"nvd/nvd-api-2.0-page.json"
 #define V11	"nvd/nvdcve-1.1-test-data.json.gz"
 #define OSV	"debian-tracker/osv-dev-debian_security_tracker_mock.json"
 
-static struct bundle_meta *
-test_meta(struct bundle_meta *m)
-{
-	memset(m, 0, sizeof(*m));
-	m->format = BUNDLE_FORMAT;
-	m->serial = 7;
-	m->created = 1735787045;
-	m->expires = 1738379045;
-	return m;
-}
+#define SERIAL	7
 
 /* Each path as an input of one "nvd" source into dbpath. */
 static int
 build_nvd_db(struct ctx *c, const char *dbpath, const char *const *paths, size_t n,
     int64_t *counts)
 {
-	struct bundle_writer *w = NULL;
-	struct bundle_meta m;
-	int64_t total = 0;
-	size_t i;
-	int r;
-
-	if ((r = bundle_writer_new(c, dbpath, &w)) != 0)
-		return r;
-	r = bundle_writer_source_begin(c, w, feed_nvd.name, feed_nvd.format,
-	    feed_nvd.parser_version);
-	for (i = 0; r == 0 && i < n; i++)
-		if ((r = feed_nvd.parse(c, paths[i], NULL, w, &counts[i])) == 0)
-			total += counts[i];
-	if (r == 0 && (r = bundle_writer_source_end(c, w, total)) == 0)
-		r = bundle_writer_finish(c, w, test_meta(&m));
-	bundle_writer_free(w);
-	return r;
+	return feedtest_build_files(c, dbpath, &feed_nvd, paths, n, SERIAL, counts, NULL);
 }
 
 static int
@@ -71,46 +47,6 @@ parse_doc(struct ctx *c, const char *doc, int64_t *records)
 	ctx_init(c);
 	return feed_nvd_parse_buf(c, (const uint8_t *)doc, strlen(doc), NULL, records);
 }
-
-/* Every row's first column joined with "\n"; caller frees. */
-static char *
-q_str(sqlite3 *db, const char *sql)
-{
-	struct sb out = SB_INIT;
-	sqlite3_stmt *st = NULL;
-	int rc;
-
-	if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK) {
-		sb_addf(&out, "SQL ERROR: %s", sqlite3_errmsg(db));
-		return sb_steal(&out);
-	}
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		const char *s = (const char *)sqlite3_column_text(st, 0);
-
-		if (out.len > 0)
-			sb_addc(&out, '\n');
-		sb_adds(&out, s ? s : "NULL");
-	}
-	if (rc != SQLITE_DONE)
-		sb_addf(&out, "SQL ERROR: %s", sqlite3_errmsg(db));
-	sqlite3_finalize(st);
-	sb_adds(&out, "");
-	return sb_steal(&out);
-}
-
-#define ASSERT_Q(db, sql, want) do { \
-	char *got_ = q_str((db), (sql)); \
-	int ok_ = strcmp(got_, (want)) == 0; \
-	if (!ok_) { test_fail(t, __FILE__, __LINE__, "%s: \"%s\" != \"%s\"", (sql), got_, \
-	    (want)); free(got_); sqlite3_close(db); return; } \
-	free(got_); \
-} while (0)
-
-#define ASSERT_ERR(c, r, code, text) do { \
-	ASSERT_INT_EQ((r), (code)); \
-	if (strstr((c)->err, (text)) == NULL) { test_fail(t, __FILE__, __LINE__, \
-	    "message \"%s\" lacks \"%s\"", (c)->err, (text)); return; } \
-} while (0)
 
 /* python3's own reading of both samples: per file, CVEs|cvss|distinct cwe|refs. */
 static const char cross_py[] =
@@ -138,10 +74,9 @@ DEFINE_TEST(test_feed_nvd_cross_check)
 {
 	const char *paths[2];
 	int64_t counts[2];
-	struct sb want = SB_INIT, cmd = SB_INIT;
-	char line[256], *got;
+	struct sb want = SB_INIT, args = SB_INIT;
+	char *got;
 	sqlite3 *db = NULL;
-	FILE *f;
 	int status;
 	struct ctx c;
 
@@ -151,16 +86,10 @@ DEFINE_TEST(test_feed_nvd_cross_check)
 	ASSERT_OK(&c, build_nvd_db(&c, "n.db", paths, 2, counts));
 	ASSERT_INT_EQ(counts[0], 38);
 	ASSERT_INT_EQ(counts[1], 669);
-	ASSERT((f = fopen("cross.py", "w")) != NULL);
-	fputs(cross_py, f);
-	ASSERT(fclose(f) == 0);
-	sb_addf(&cmd, "python3 cross.py '%s' '%s'", paths[0], paths[1]);
-	ASSERT((f = popen(cmd.s, "r")) != NULL);
-	sb_free(&cmd);
-	while (fgets(line, sizeof(line), f) != NULL)
-		sb_adds(&want, line);
-	status = pclose(f);
-	if (WIFEXITED(status) && WEXITSTATUS(status) == 127) {
+	sb_addf(&args, "'%s' '%s'", paths[0], paths[1]);
+	status = feedtest_python(cross_py, args.s, &want);
+	sb_free(&args);
+	if (feedtest_no_python(status)) {
 		fprintf(stderr, "test_feed_nvd_cross_check: python3 not found, skipped\n");
 		sb_free(&want);
 		return;
@@ -168,7 +97,7 @@ DEFINE_TEST(test_feed_nvd_cross_check)
 	ASSERT_INT_EQ(status, 0);
 	ASSERT(sqlite3_open_v2("n.db", &db, SQLITE_OPEN_READONLY, NULL) == SQLITE_OK);
 	/* the API 2.0 page's ids start "CVE-2023"; the 1.1 file's rows come after */
-	got = q_str(db, "SELECT (SELECT count(*) FROM nvd_vuln WHERE id <= 38) || '|' || "
+	got = feedtest_q(db, "SELECT (SELECT count(*) FROM nvd_vuln WHERE id <= 38) || '|' || "
 	    "(SELECT count(*) FROM cvss WHERE vuln_id IN (SELECT vuln_id FROM nvd_vuln "
 	    "WHERE id <= 38)) || '|' || (SELECT count(*) FROM cwe WHERE vuln_id IN "
 	    "(SELECT vuln_id FROM nvd_vuln WHERE id <= 38)) || '|' || (SELECT count(*) "
@@ -255,18 +184,7 @@ static const char small_doc[] =
 static int
 build_small(struct ctx *c, const char *dbpath, const char *doc, int64_t *n)
 {
-	struct bundle_writer *w = NULL;
-	struct bundle_meta m;
-	int r;
-
-	if ((r = bundle_writer_new(c, dbpath, &w)) != 0)
-		return r;
-	if ((r = bundle_writer_source_begin(c, w, "nvd", "test", "1")) == 0 &&
-	    (r = feed_nvd_parse_buf(c, (const uint8_t *)doc, strlen(doc), w, n)) == 0 &&
-	    (r = bundle_writer_source_end(c, w, *n)) == 0)
-		r = bundle_writer_finish(c, w, test_meta(&m));
-	bundle_writer_free(w);
-	return r;
+	return feedtest_build_doc(c, dbpath, "nvd", feed_nvd_parse_buf, doc, SERIAL, n);
 }
 
 DEFINE_TEST(test_feed_nvd_small)
@@ -401,17 +319,6 @@ DEFINE_TEST(test_feed_nvd_malformed)
 	ASSERT(strstr(c.err, "not an NVD feed") != NULL);
 }
 
-static const struct finding *
-find(const struct match_result *m, const char *vuln)
-{
-	size_t i;
-
-	for (i = 0; i < m->nfindings; i++)
-		if (strcmp(m->findings[i].vuln_id, vuln) == 0)
-			return &m->findings[i];
-	return NULL;
-}
-
 /*
  * End to end: the real Debian tracker sample (apparmor) plus NVD rows for the
  * same CVE ids. Neither NVD sample names apparmor's CVEs, so the NVD document
@@ -463,7 +370,7 @@ DEFINE_TEST(test_feed_nvd_match)
 	if (r == 0)
 		r = bundle_writer_source_end(&c, w, n2);
 	if (r == 0)
-		r = bundle_writer_finish(&c, w, test_meta(&meta));
+		r = bundle_writer_finish(&c, w, feedtest_meta(&meta, SERIAL));
 	bundle_writer_free(w);
 	ASSERT_OK(&c, r);
 	ASSERT_INT_EQ(n2, 2);
@@ -476,17 +383,305 @@ DEFINE_TEST(test_feed_nvd_match)
 	pkglist_free(&l);
 	ASSERT_OK(&c, r);
 	ASSERT_STR_EQ(m.namespace, "debian:12");
-	ASSERT((f = find(&m, "CVE-2017-6507")) != NULL);
+	ASSERT((f = feedtest_finding(&m, "CVE-2017-6507", NULL)) != NULL);
 	ASSERT_STR_EQ(f->status, "fixed");
 	ASSERT_STR_EQ(f->severity, "medium");
 	ASSERT_STR_EQ(f->severity_source, "nvd");
 	ASSERT_STR_EQ(f->vendor_severity, "not yet assigned");
 	ASSERT_STR_EQ(f->source, "debian");
-	ASSERT((f = find(&m, "CVE-2016-1585")) != NULL);
+	ASSERT((f = feedtest_finding(&m, "CVE-2016-1585", NULL)) != NULL);
 	ASSERT_STR_EQ(f->severity, "negligible");
 	ASSERT_STR_EQ(f->severity_source, "vendor");
 	ASSERT_STR_EQ(f->vendor_severity, "unimportant");
 	/* NVD rows never become findings of their own */
-	ASSERT(find(&m, "CVE-2014-1424") == NULL);
+	ASSERT(feedtest_finding(&m, "CVE-2014-1424", NULL) == NULL);
 	match_result_free(&m);
+}
+
+/*
+ * CPE configurations (cpe_match), one row per criterion:
+ * "config|node|operator|negate|vulnerable|criteria|start_including|start_excluding|
+ *  end_including|end_excluding|config_operator|config_negate|match_criteria_id".
+ */
+#define CPE_COLS "config || '|' || node || '|' || operator || '|' || negate || '|' || " \
+	"vulnerable || '|' || criteria || '|' || ifnull(version_start_including, '') || '|' " \
+	"|| ifnull(version_start_excluding, '') || '|' || ifnull(version_end_including, '') " \
+	"|| '|' || ifnull(version_end_excluding, '') || '|' || ifnull(config_operator, '') " \
+	"|| '|' || config_negate || '|' || ifnull(match_criteria_id, '')"
+
+/*
+ * Spot checks on both samples; the expected values were read with jq, e.g.
+ *   jq '.vulnerabilities[] | select(.cve.id == "CVE-2022-22377") | .cve.configurations'
+ *   zcat ... | jq '.CVE_Items[] | select(.cve.CVE_data_meta.ID == "CVE-2021-3669")
+ *       | .configurations'
+ */
+DEFINE_TEST(test_feed_nvd_cpe_spot)
+{
+	const char *paths[2];
+	int64_t counts[2];
+	sqlite3 *db = NULL;
+	struct ctx c;
+
+	ctx_init(&c);
+	paths[0] = test_data(API2);
+	paths[1] = test_data(V11);
+	ASSERT_OK(&c, build_nvd_db(&c, "n.db", paths, 2, counts));
+	ASSERT((db = feedtest_open("n.db")) != NULL);
+	/* API 2.0: one AND configuration of two OR nodes: the product before 11.5,
+	 * on macOS or Windows (not vulnerable themselves) */
+	ASSERT_Q(db, "SELECT " CPE_COLS " FROM cpe_match WHERE vuln_id = 'CVE-2022-22377' "
+	    "ORDER BY id",
+	    "0|0|OR|0|1|cpe:2.3:a:ibm:security_verify_privilege_on-premises:*:*:*:*:*:*:*:*"
+	    "||||11.5|AND|0|CEE9CBED-455C-4B83-A735-76EE4C7E331A\n"
+	    "0|1|OR|0|0|cpe:2.3:o:apple:macos:-:*:*:*:*:*:*:*|||||AND|0|"
+	    "387021A0-AF36-463C-A605-32EA7DAC172E\n"
+	    "0|1|OR|0|0|cpe:2.3:o:microsoft:windows:-:*:*:*:*:*:*:*|||||AND|0|"
+	    "A2572D17-1DE6-457B-99CC-64AFD54487EA");
+	/* a range with both ends included; a configuration without an operator */
+	ASSERT_Q(db, "SELECT " CPE_COLS " FROM cpe_match WHERE vuln_id = 'CVE-2023-22068' "
+	    "ORDER BY id",
+	    "0|0|OR|0|1|cpe:2.3:a:oracle:mysql:*:*:*:*:*:*:*:*|8.0||8.0.34|||0|"
+	    "F5D3C348-07C4-4E6E-9E47-CECBEBA4223B\n"
+	    "0|0|OR|0|1|cpe:2.3:a:oracle:mysql:8.1.0:*:*:*:*:*:*:*||||||0|"
+	    "16FFE86C-A164-406B-93DA-A6A75D380FDF");
+	ASSERT_Q(db, "SELECT count(*) || ' ' || count(DISTINCT criteria) FROM cpe_match "
+	    "WHERE vuln_id = 'CVE-2023-27314'", "9 9");
+	/* 1.1: seven top-level nodes; the second is AND over two children, the
+	 * others have no children and are node 0 of their own configuration */
+	ASSERT_Q(db, "SELECT config || ':' || count(*) FROM cpe_match WHERE vuln_id = "
+	    "'CVE-2021-3669' GROUP BY config ORDER BY config", "0:1\n1:3\n2:2\n3:1\n4:17\n5:5\n6:5");
+	ASSERT_Q(db, "SELECT " CPE_COLS " FROM cpe_match WHERE vuln_id = 'CVE-2021-3669' AND "
+	    "config <= 1 ORDER BY id",
+	    "0|0|OR|0|1|cpe:2.3:o:linux:linux_kernel:*:*:*:*:*:*:*:*||||||0|\n"
+	    "1|0|OR|0|1|cpe:2.3:a:ibm:spectrum_copy_data_management:*:*:*:*:*:*:*:*|2.2.0.0||"
+	    "2.2.15.0||AND|0|\n"
+	    "1|0|OR|0|1|cpe:2.3:a:ibm:spectrum_protect_plus:*:*:*:*:*:*:*:*|10.1.0||10.1.10.2||"
+	    "AND|0|\n"
+	    "1|1|OR|0|0|cpe:2.3:o:linux:linux_kernel:-:*:*:*:*:*:*:*|||||AND|0|");
+	ASSERT_Q(db, "SELECT " CPE_COLS " FROM cpe_match WHERE vuln_id = 'CVE-2022-0090' "
+	    "ORDER BY id LIMIT 1",
+	    "0|0|OR|0|1|cpe:2.3:a:gitlab:gitlab:*:*:*:*:community:*:*:*|14.6.0|||14.6.1||0|");
+	/* CVE-2022-36749 has no configuration: no rows, still a record */
+	ASSERT_Q(db, "SELECT (SELECT count(*) FROM cpe_match WHERE vuln_id = 'CVE-2022-36749') "
+	    "|| ' ' || (SELECT count(*) FROM nvd_vuln WHERE vuln_id = 'CVE-2022-36749')", "0 1");
+	sqlite3_close(db);
+}
+
+/* python3's own reading of every CPE match criterion of both samples, in input order. */
+static const char cpe_py[] =
+"import gzip, json, sys\n"
+"def b(x):\n"
+"    return '1' if x else '0'\n"
+"def s(x):\n"
+"    return '' if x is None else x\n"
+"def row(cid, ci, ni, node, m, crit, cfg_op, cfg_neg, mcid):\n"
+"    return [cid, ci, ni, node['operator'], b(node.get('negate')), b(m['vulnerable']),\n"
+"            crit] + [s(m.get(k)) for k in ('versionStartIncluding',\n"
+"            'versionStartExcluding', 'versionEndIncluding', 'versionEndExcluding')] + \\\n"
+"           [s(cfg_op), b(cfg_neg), s(mcid)]\n"
+"rows = []\n"
+"for v in json.load(open(sys.argv[1]))['vulnerabilities']:\n"
+"    c = v['cve']\n"
+"    for ci, cfg in enumerate(c.get('configurations', [])):\n"
+"        for ni, node in enumerate(cfg['nodes']):\n"
+"            for m in node['cpeMatch']:\n"
+"                rows.append(row(c['id'], ci, ni, node, m, m['criteria'],\n"
+"                                cfg.get('operator'), cfg.get('negate'),\n"
+"                                m.get('matchCriteriaId')))\n"
+"for i in json.load(gzip.open(sys.argv[2]))['CVE_Items']:\n"
+"    cid = i['cve']['CVE_data_meta']['ID']\n"
+"    for ci, top in enumerate(i['configurations']['nodes']):\n"
+"        kids = top.get('children') or []\n"
+"        if kids and top.get('cpe_match'):\n"
+"            sys.exit('both children and cpe_match')\n"
+"        for ni, node in enumerate(kids or [top]):\n"
+"            for m in node.get('cpe_match', []):\n"
+"                if kids:\n"
+"                    rows.append(row(cid, ci, ni, node, m, m['cpe23Uri'],\n"
+"                                    top['operator'], top.get('negate'), None))\n"
+"                else:\n"
+"                    rows.append(row(cid, ci, 0, node, m, m['cpe23Uri'], None, None, None))\n"
+"for r in rows:\n"
+"    print('|'.join(str(x) for x in r))\n";
+
+DEFINE_TEST(test_feed_nvd_cpe_cross_check)
+{
+	const char *paths[2];
+	int64_t counts[2];
+	struct sb want = SB_INIT, args = SB_INIT;
+	sqlite3 *db = NULL;
+	char *got, *n;
+	struct ctx c;
+	int status;
+
+	ctx_init(&c);
+	paths[0] = test_data(API2);
+	paths[1] = test_data(V11);
+	ASSERT_OK(&c, build_nvd_db(&c, "n.db", paths, 2, counts));
+	sb_addf(&args, "'%s' '%s'", paths[0], paths[1]);
+	status = feedtest_python(cpe_py, args.s, &want);
+	sb_free(&args);
+	if (feedtest_no_python(status)) {
+		fprintf(stderr, "test_feed_nvd_cpe_cross_check: python3 not found, skipped\n");
+		sb_free(&want);
+		return;
+	}
+	ASSERT_INT_EQ(status, 0);
+	ASSERT(want.len > 0 && want.s[want.len - 1] == '\n');
+	want.s[--want.len] = '\0';
+	ASSERT((db = feedtest_open("n.db")) != NULL);
+	got = feedtest_q(db, "SELECT vuln_id || '|' || " CPE_COLS " FROM cpe_match ORDER BY id");
+	n = feedtest_q(db, "SELECT count(*) || ' ' || count(DISTINCT vuln_id) || ' ' || "
+	    "sum(vulnerable) || ' ' || sum(config_operator = 'AND') FROM cpe_match");
+	sqlite3_close(db);
+	if (strcmp(got, want.s) != 0)
+		test_fail(t, __FILE__, __LINE__, "cpe_match differs from python's reading");
+	/*
+	 * As jq counts them: 56 criteria of 25 CVEs in the API 2.0 page (34
+	 * vulnerable, 33 in AND configurations), 890 of 349 CVEs in the 1.1 file
+	 * (718 vulnerable, 326 under an AND top-level node with children)
+	 */
+	else if (strcmp(n, "946 374 752 359") != 0)
+		test_fail(t, __FILE__, __LINE__, "counts: %s", n);
+	free(got);
+	free(n);
+	sb_free(&want);
+}
+
+/* CPE configurations that fail closed, and the limits. */
+DEFINE_TEST(test_feed_nvd_cpe_malformed)
+{
+	static const struct {
+		const char *cfg;	/* API 2.0 "configurations" of CVE-1 */
+		int code;
+		const char *msg;
+	} bad[] = {
+		{ "[{\"nodes\": [{\"cpeMatch\": [{\"vulnerable\": true, \"criteria\": \"cpe:x\"}]}]}]",
+		  E_FORMAT, "CVE-1: CPE node without an operator" },
+		{ "[{\"nodes\": [{\"operator\": \"XOR\", \"cpeMatch\": []}]}]", E_FORMAT,
+		  "CPE operator is not \"AND\" or \"OR\"" },
+		{ "[{\"operator\": 1, \"nodes\": []}]", E_FORMAT, "CPE operator is not" },
+		{ "[{\"nodes\": [{\"operator\": \"OR\", \"negate\": \"no\", \"cpeMatch\": []}]}]",
+		  E_FORMAT, "CPE negate is not a boolean" },
+		{ "[{\"nodes\": [{\"operator\": \"OR\", \"cpeMatch\": [{\"criteria\": \"cpe:x\"}]}]}]",
+		  E_FORMAT, "CPE match without \"vulnerable\"" },
+		{ "[{\"nodes\": [{\"operator\": \"OR\", \"cpeMatch\": [{\"vulnerable\": 1, "
+		  "\"criteria\": \"cpe:x\"}]}]}]", E_FORMAT, "CPE vulnerable is not a boolean" },
+		{ "[{\"nodes\": [{\"operator\": \"OR\", \"cpeMatch\": [{\"vulnerable\": true}]}]}]",
+		  E_FORMAT, "CPE match without \"criteria\"" },
+		{ "[{\"nodes\": [{\"operator\": \"OR\", \"cpeMatch\": [{\"vulnerable\": true, "
+		  "\"criteria\": \"cpe:x\", \"criteria\": \"cpe:y\"}]}]}]", E_FORMAT,
+		  "duplicate CPE criteria" },
+		{ "[{\"nodes\": [{\"operator\": \"OR\", \"cpeMatch\": [{\"vulnerable\": true, "
+		  "\"criteria\": 7}]}]}]", E_FORMAT, "CPE criteria is not a string" },
+		{ "[{\"nodes\": [{\"operator\": \"OR\", \"cpeMatch\": [{\"vulnerable\": true, "
+		  "\"criteria\": \"\"}]}]}]", E_FORMAT, "CPE criteria is empty" },
+		{ "[{\"nodes\": [{\"operator\": \"OR\", \"cpeMatch\": [{\"vulnerable\": true, "
+		  "\"criteria\": \"cpe:\\u0001\"}]}]}]", E_FORMAT, "control or non-ascii" },
+		{ "[{\"nodes\": [{\"operator\": \"OR\", \"cpeMatch\": [{\"vulnerable\": true, "
+		  "\"criteria\": \"cpe:x\", \"versionEndExcluding\": \"1\", "
+		  "\"versionEndExcluding\": \"2\"}]}]}]", E_FORMAT,
+		  "duplicate CPE versionEndExcluding" },
+	};
+	static const char v11_kids[] = "{\"CVE_Items\": [{\"cve\": {\"CVE_data_meta\": "
+	    "{\"ID\": \"CVE-2\"}}, \"configurations\": {\"nodes\": [{\"operator\": \"AND\", "
+	    "\"children\": [{\"operator\": \"OR\", \"children\": [{\"operator\": \"OR\"}]}]}]}}]}";
+	static const char v11_both[] = "{\"CVE_Items\": [{\"cve\": {\"CVE_data_meta\": "
+	    "{\"ID\": \"CVE-3\"}}, \"configurations\": {\"nodes\": [{\"operator\": \"AND\", "
+	    "\"cpe_match\": [{\"vulnerable\": true, \"cpe23Uri\": \"cpe:a\"}], \"children\": "
+	    "[{\"operator\": \"OR\", \"cpe_match\": [{\"vulnerable\": false, \"cpe23Uri\": "
+	    "\"cpe:b\"}]}]}]}}]}";
+	struct sb doc = SB_INIT;
+	struct ctx c;
+	sqlite3 *db;
+	int64_t n;
+	size_t i;
+	int r;
+
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		sb_reset(&doc);
+		sb_addf(&doc, "{\"vulnerabilities\": [{\"cve\": {\"id\": \"CVE-1\", "
+		    "\"configurations\": %s}}]}", bad[i].cfg);
+		r = parse_doc(&c, sb_str(&doc), &n);
+		if (r != bad[i].code || strstr(c.err, bad[i].msg) == NULL) {
+			test_fail(t, __FILE__, __LINE__, "case %zu: %d \"%s\", want \"%s\"", i, r,
+			    c.err, bad[i].msg);
+			sb_free(&doc);
+			return;
+		}
+	}
+	ASSERT_ERR(&c, parse_doc(&c, v11_kids, &n), E_FORMAT, "CVE-2: CPE node nested below");
+	ASSERT_ERR(&c, parse_doc(&c, v11_both, &n), E_FORMAT,
+	    "CVE-3: CPE node with both children and cpe_match");
+
+	/* negate, a config operator, unknown keys and null versions are kept or ignored */
+	sb_reset(&doc);
+	sb_adds(&doc, "{\"vulnerabilities\": [{\"cve\": {\"id\": \"CVE-4\", \"configurations\": "
+	    "[{\"operator\": \"AND\", \"negate\": true, \"nodes\": [{\"operator\": \"AND\", "
+	    "\"negate\": true, \"cpeMatch\": [{\"vulnerable\": false, \"criteria\": \"cpe:a\", "
+	    "\"versionStartExcluding\": \"1.0\", \"versionEndIncluding\": null, \"new\": "
+	    "[1]}]}, {\"operator\": \"OR\", \"cpeMatch\": [{\"criteria\": \"cpe:b\", "
+	    "\"vulnerable\": true}]}]}, {\"nodes\": []}, {\"nodes\": [{\"operator\": \"OR\", "
+	    "\"cpeMatch\": [{\"vulnerable\": true, \"criteria\": \"cpe:c\"}]}]}]}}]}");
+	ctx_init(&c);
+	ASSERT_OK(&c, build_small(&c, "k.db", sb_str(&doc), &n));
+	ASSERT_INT_EQ(n, 1);
+	ASSERT((db = feedtest_open("k.db")) != NULL);
+	ASSERT_Q(db, "SELECT " CPE_COLS " FROM cpe_match ORDER BY id",
+	    "0|0|AND|1|0|cpe:a||1.0|||AND|1|\n0|1|OR|0|1|cpe:b|||||AND|1|\n"
+	    "2|0|OR|0|1|cpe:c||||||0|");
+	sqlite3_close(db);
+
+	/* NVD_CPES_MAX criteria in one CVE are stored; one more fails the build */
+	for (i = 0; i < 2; i++) {
+		size_t k;
+
+		sb_reset(&doc);
+		sb_adds(&doc, "{\"vulnerabilities\": [{\"cve\": {\"id\": \"CVE-5\", "
+		    "\"configurations\": [{\"nodes\": [{\"operator\": \"OR\", \"cpeMatch\": [");
+		for (k = 0; k < 100000 + i; k++)
+			sb_addf(&doc, "%s{\"vulnerable\": true, \"criteria\": \"cpe:%zu\"}",
+			    k ? "," : "", k);
+		sb_adds(&doc, "]}]}]}}]}");
+		ctx_init(&c);
+		r = build_small(&c, i ? "l1.db" : "l0.db", sb_str(&doc), &n);
+		if (i == 0) {
+			ASSERT_OK(&c, r);
+			ASSERT((db = feedtest_open("l0.db")) != NULL);
+			ASSERT_Q(db, "SELECT count(*) || ' ' || max(criteria) FROM cpe_match",
+			    "100000 cpe:99999");
+			sqlite3_close(db);
+		} else {
+			ASSERT_ERR(&c, r, E_LIMIT, "CVE-5: more than 100000 CPE match criteria "
+			    "(NVD_CPES_MAX)");
+			ASSERT(access("l1.db", F_OK) != 0);	/* no bundle */
+		}
+	}
+	/* one criteria over NVD_CPE_MAX; all strings of a CVE over NVD_CPE_BYTES_MAX */
+	for (i = 0; i < 2; i++) {
+		size_t k;
+
+		sb_reset(&doc);
+		sb_adds(&doc, "{\"vulnerabilities\": [{\"cve\": {\"id\": \"CVE-7\", "
+		    "\"configurations\": [{\"nodes\": [{\"operator\": \"OR\", \"cpeMatch\": [");
+		for (k = 0; k < (i ? 16400 : 1); k++) {
+			sb_addf(&doc, "%s{\"vulnerable\": true, \"criteria\": \"", k ? "," : "");
+			for (r = 0; r < (i ? 1024 : 1025); r++)
+				sb_addc(&doc, 'a');
+			sb_adds(&doc, "\"}");
+		}
+		sb_adds(&doc, "]}]}]}}]}");
+		ASSERT_ERR(&c, parse_doc(&c, sb_str(&doc), &n), E_LIMIT,
+		    i ? "CVE-7: CPE strings longer than 16777216 bytes in all (NVD_CPE_BYTES_MAX)" :
+		    "CVE-7: CPE criteria longer than 1024 bytes (NVD_CPE_MAX)");
+	}
+	/* configurations and nodes: NVD_CPE_NODES_MAX */
+	sb_reset(&doc);
+	sb_adds(&doc, "{\"vulnerabilities\": [{\"cve\": {\"id\": \"CVE-6\", \"configurations\": "
+	    "[{\"nodes\": [");
+	for (i = 0; i < 100000; i++)
+		sb_addf(&doc, "%s{}", i ? "," : "");
+	sb_adds(&doc, "]}]}}]}");
+	ASSERT_ERR(&c, parse_doc(&c, sb_str(&doc), &n), E_LIMIT, "NVD_CPE_NODES_MAX");
+	sb_free(&doc);
 }
