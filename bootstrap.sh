@@ -14,7 +14,7 @@ mode=${1:-demo}
 
 BUILD_DEPS="build-essential autoconf automake pkg-config libarchive-dev libsqlite3-dev \
 libsodium-dev libxml2-dev libyaml-dev libyajl-dev libzstd-dev"
-TEST_DEPS="jq minisign rpm zstd sqlite3 strace debootstrap podman buildah skopeo umoci python3 python3-yaml \
+TEST_DEPS="jq minisign rpm zstd sqlite3 strace debootstrap podman buildah skopeo umoci python3 python3-yaml openscap-scanner \
 python3-jsonschema python3-rfc3987 libxml2-utils chromium"
 
 say() { printf '\n== %s\n' "$*"; }

@@ -212,4 +212,98 @@ int bundle_source_inputs(struct ctx *c, struct bundle *b, bundle_input_fn fn, vo
 int bundle_vuln_severity(struct ctx *c, struct bundle *b, const char *vuln_id,
     const char **severity, const char **version, double *score);
 
+/*
+ * ---- OVAL (the oval_* tables of rhel-oval, oracle-oval, suse-oval,
+ * ubuntu-oval, debian-oval; doc/airlock-bundle.5) ----------------------------
+ *
+ * The scanner finds candidate definitions through oval_index, reads each one
+ * and the tests its criteria name, and evaluates them (src/match/oval.c).
+ * Rows are checked before they reach a callback (a required column NULL, a
+ * word outside the schema's vocabulary: E_FORMAT); the criteria string is
+ * parsed by the evaluator. Strings are borrowed for the callback's duration.
+ * The statements are prepared once and reused until bundle_oval_release(),
+ * which match_run() calls when done (bundle_close() also finalizes them).
+ */
+struct bundle_oval_def_row {
+	int64_t id;
+	const char *source;		/* feed source name: "rhel-oval" */
+	const char *namespace;		/* "rhel:8" */
+	const char *ecosystem;		/* "rpm" | "deb" */
+	const char *name_kind;		/* "binary" | "source" (debian-oval) */
+	const char *def_id;		/* "oval:com.redhat.rhsa:def:20190966" */
+	const char *klass;		/* OVAL class: "patch", "vulnerability", ... */
+	const char *title;		/* or NULL */
+	const char *advisory;		/* "RHSA-2019:0966", or NULL */
+	const char *state;		/* what TRUE means: fixed|unfixed|wont-fix|unknown|
+					 * not-affected */
+	const char *severity;		/* normalized */
+	const char *vendor_severity;	/* or NULL */
+	const char *vendor_status;	/* or NULL */
+	const char *note;		/* or NULL */
+	const char *criteria;		/* "|(t1,&(t2,t3))": see oval.h */
+};
+
+struct bundle_oval_test_row {
+	int64_t id;
+	const char *kind;		/* "pkg" | "module" | "platform" | "unsupported" */
+	const char *comment;		/* or NULL */
+	const char *check;		/* "at least one" | "all" | "only one" | "none satisfy" */
+	const char *existence;		/* "at_least_one_exists" | "any_exist" | "all_exist" |
+					 * "none_exist" | "only_one_exists" */
+	const char *const *names;	/* the object's package names, in insertion order */
+	size_t nnames;
+	const char *name_pattern;	/* POSIX ERE, or NULL */
+	const char *evr_op, *evr;	/* each state field: (operation, value) or NULLs */
+	const char *version_op, *version;
+	const char *arch_op, *arch;
+	const char *sigkey;		/* 16 lowercase hex digits, or NULL */
+	const char *module;		/* kind module: "NAME:STREAM" */
+	const char *flavour;		/* "ksplice" | "fips" | NULL */
+	const char *why;		/* kind unsupported: what it tests */
+};
+
+typedef int (*bundle_oval_candidate_fn)(struct ctx *c, int64_t def, void *arg);
+typedef int (*bundle_oval_def_fn)(struct ctx *c, const struct bundle_oval_def_row *d,
+    void *arg);
+typedef int (*bundle_oval_vuln_fn)(struct ctx *c, const char *vuln_id,
+    const char *description, void *arg);
+typedef int (*bundle_oval_test_fn)(struct ctx *c, const struct bundle_oval_test_row *t,
+    void *arg);
+
+/* *yes: 1 when the bundle has the OVAL tables (0: a bundle older than them;
+ * the other bundle_oval_* calls then fail). */
+int bundle_oval_present(struct ctx *c, struct bundle *b, int *yes);
+/* Every definition id indexed under (ecosystem, namespace, package,
+ * name_kind), ascending, each once. */
+int bundle_oval_candidates(struct ctx *c, struct bundle *b, const char *ecosystem,
+    const char *namespace, const char *package, const char *name_kind,
+    bundle_oval_candidate_fn fn, void *arg);
+/* The definition def (E_NOTFOUND when there is none), with its source's name. */
+int bundle_oval_def_get(struct ctx *c, struct bundle *b, int64_t def, bundle_oval_def_fn fn,
+    void *arg);
+/* Its vulnerability ids in the definition's order, each with the description
+ * the source stored for it (vuln table), or NULL. */
+int bundle_oval_def_vulns(struct ctx *c, struct bundle *b, int64_t def,
+    bundle_oval_vuln_fn fn, void *arg);
+/* The test test (E_NOTFOUND when there is none), with its names. */
+int bundle_oval_test_get(struct ctx *c, struct bundle *b, int64_t test,
+    bundle_oval_test_fn fn, void *arg);
+/* Finalizes the statements the calls above keep prepared. NULL is a no-op. */
+void bundle_oval_release(struct bundle *b);
+/* ---- end of OVAL ---------------------------------------------------------- */
+
+/*
+ * Lookup timing, for AIRLOCK_STATS (see bench/lookup.sh). After
+ * bundle_profile_enable(), every statement run on b is timed, with
+ * CLOCK_MONOTONIC, from its compilation in sqlite3_prepare (once parsed) to
+ * the end of its run (the step that returns SQLITE_DONE or an error, or the
+ * reset or finalize of a run left unfinished); runs that overlap (a row
+ * callback that queries again) count once. That includes what a row callback
+ * does between steps. bundle_profile() gives the time so far and the number
+ * of finished runs. Enabling installs an authorizer that allows everything
+ * (see open.c), which expires statements prepared before.
+ */
+int bundle_profile_enable(struct ctx *c, struct bundle *b);
+void bundle_profile(const struct bundle *b, uint64_t *ns, uint64_t *nstmts);
+
 #endif

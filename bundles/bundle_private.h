@@ -28,6 +28,8 @@
 #define BUNDLE_TRUSTED_PREFIX	"trusted comment: "
 #define BUNDLE_UNTRUSTED_MAX	1024	/* untrusted comment line, as minisign */
 
+#define BUNDLE_PROF_RUNS_MAX	16	/* statement runs in progress timed apart (open.c) */
+
 /*
  * An open bundle: the verified metadata and the read-only in-memory database.
  * image is the decompressed database the connection reads (owned here, freed
@@ -39,6 +41,18 @@ struct bundle {
 	struct bundle_meta meta;
 	uint8_t *image;
 	size_t image_len;
+	/*
+	 * Statement timing, on after bundle_profile_enable() (open.c); all zero
+	 * before. prof_run holds the statements whose run has started and not yet
+	 * finished; prof_since is when the first of them (or the compile before
+	 * it) started.
+	 */
+	uint64_t prof_ns;		/* union of the statements' run intervals */
+	uint64_t prof_nstmts;		/* statement runs that finished */
+	uint64_t prof_since;		/* CLOCK_MONOTONIC, ns */
+	size_t prof_nrun;
+	int prof_compiling;		/* a compile started (authorizer), no run yet */
+	sqlite3_stmt *prof_run[BUNDLE_PROF_RUNS_MAX];
 };
 
 /* keys.c */

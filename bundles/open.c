@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <sqlite3.h>
 #include <zstd.h>
@@ -412,4 +413,104 @@ const struct bundle_meta *
 bundle_get_meta(const struct bundle *b)
 {
 	return &b->meta;
+}
+
+/*
+ * Lookup timing (bundle.h). SQLite's own SQLITE_TRACE_PROFILE figure is read
+ * from the VFS clock, which counts whole milliseconds (unix VFS, SQLite 3.40):
+ * a lookup takes microseconds, so it reads 0 or 1000000 ns. The trace events
+ * serve as brackets instead: SQLITE_TRACE_STMT fires in a run's first
+ * sqlite3_step, SQLITE_TRACE_PROFILE when the run ends (a step returning
+ * SQLITE_DONE or an error, else sqlite3_reset or sqlite3_finalize), and the
+ * interval between them is timed here with CLOCK_MONOTONIC.
+ *
+ * No trace event covers sqlite3_prepare, which costs more than the steps of a
+ * lookup (bench/README.md), so an authorizer that allows everything marks where
+ * compiling starts: its first call (the statement has been parsed, its names
+ * are being resolved) opens the interval that the run's end closes. What
+ * comes before that first call, tokenizing and parsing, is not counted; a
+ * statement compiled but never run (an error in between) leaves the interval
+ * open until the next run ends.
+ */
+static uint64_t
+prof_now(void)
+{
+	struct timespec ts;
+
+	if (clock_gettime(CLOCK_MONOTONIC, &ts) != 0)
+		return 0;
+	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
+/* The authorizer: allows everything, notes when a compile starts. */
+static int
+prof_auth(void *arg, int action, const char *a, const char *b2, const char *db,
+    const char *trigger)
+{
+	struct bundle *b = arg;
+
+	(void)action, (void)a, (void)b2, (void)db, (void)trigger;
+	if (b->prof_nrun == 0 && !b->prof_compiling) {
+		b->prof_since = prof_now();
+		b->prof_compiling = 1;
+	}
+	return SQLITE_OK;
+}
+
+static int
+prof_trace(unsigned type, void *arg, void *p, void *x)
+{
+	struct bundle *b = arg;
+	sqlite3_stmt *st = p;
+	uint64_t now;
+	size_t i;
+
+	(void)x;
+	for (i = 0; i < b->prof_nrun; i++)
+		if (b->prof_run[i] == st)
+			break;
+	if (type == SQLITE_TRACE_STMT) {
+		/* trigger programs report again under the same statement: once is enough */
+		if (i < b->prof_nrun)
+			return 0;
+		if (b->prof_nrun == 0 && !b->prof_compiling)
+			b->prof_since = prof_now();
+		b->prof_compiling = 0;
+		/* beyond the limit a run is still counted, inside the runs around it */
+		if (b->prof_nrun < BUNDLE_PROF_RUNS_MAX)
+			b->prof_run[b->prof_nrun++] = st;
+		return 0;
+	}
+	if (type != SQLITE_TRACE_PROFILE)
+		return 0;
+	b->prof_nstmts++;
+	if (i == b->prof_nrun)
+		return 0;
+	b->prof_run[i] = b->prof_run[--b->prof_nrun];
+	if (b->prof_nrun == 0) {
+		now = prof_now();
+		if (now > b->prof_since)
+			b->prof_ns += now - b->prof_since;
+	}
+	return 0;
+}
+
+int
+bundle_profile_enable(struct ctx *c, struct bundle *b)
+{
+	if (b == NULL || b->db == NULL)
+		return ctx_err(c, E_INTERNAL, "bundle_profile_enable: bundle not open");
+	if (sqlite3_trace_v2(b->db, SQLITE_TRACE_STMT | SQLITE_TRACE_PROFILE, prof_trace, b) !=
+	    SQLITE_OK)
+		return db_err(c, E_INTERNAL, b->db, "trace");
+	if (sqlite3_set_authorizer(b->db, prof_auth, b) != SQLITE_OK)
+		return db_err(c, E_INTERNAL, b->db, "authorizer");
+	return 0;
+}
+
+void
+bundle_profile(const struct bundle *b, uint64_t *ns, uint64_t *nstmts)
+{
+	*ns = b != NULL ? b->prof_ns : 0;
+	*nstmts = b != NULL ? b->prof_nstmts : 0;
 }

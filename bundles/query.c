@@ -9,11 +9,13 @@
  */
 #include "config.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 #include <sqlite3.h>
 
 #include "base/ctx.h"
+#include "base/xmalloc.h"
 #include "bundles/bundle.h"
 #include "bundles/bundle_private.h"
 
@@ -339,5 +341,422 @@ bundle_vuln_severity(struct ctx *c, struct bundle *b, const char *vuln_id,
 	r = 0;
  out:
 	sqlite3_finalize(st);
+	return r;
+}
+
+/* ---- OVAL ------------------------------------------------------------------ */
+
+/*
+ * The statements stay prepared on the connection between calls: a call looks
+ * its SQL text up among the connection's statements (sqlite3_next_stmt) and
+ * reuses an idle one, else prepares it (a nested call to the same query, in
+ * a callback, gets a second copy). bundle_oval_release() finalizes them all.
+ */
+#define OVAL_NAMES_MAX	65536	/* names of one test handed to a callback */
+
+static const char oval_present_sql[] =
+"SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name IN\n"
+"  ('oval_test', 'oval_test_name', 'oval_def', 'oval_def_vuln', 'oval_index')";
+
+static const char oval_candidates_sql[] =
+"SELECT DISTINCT def FROM oval_index\n"
+" WHERE ecosystem = ?1 AND namespace = ?2 AND package = ?3 AND name_kind = ?4\n"
+" ORDER BY def";
+
+static const char oval_def_sql[] =
+"SELECT d.id, s.name, d.namespace, d.ecosystem, d.name_kind, d.def_id, d.class,\n"
+"       d.title, d.advisory, d.state, d.severity, d.vendor_severity,\n"
+"       d.vendor_status, d.note, d.criteria\n"
+"  FROM oval_def AS d JOIN source AS s ON s.id = d.source_id\n"
+" WHERE d.id = ?1";
+
+static const char oval_vulns_sql[] =
+"SELECT v.vuln_id, x.description\n"
+"  FROM oval_def_vuln AS v\n"
+"  JOIN oval_def AS d ON d.id = v.def\n"
+"  LEFT JOIN vuln AS x ON x.source_id = d.source_id AND x.vuln_id = v.vuln_id\n"
+" WHERE v.def = ?1\n"
+" ORDER BY v.id";
+
+/* The test and its names: a row per name, in insertion order. */
+#define OVAL_TEST_COLS	16	/* the columns before the name */
+static const char oval_test_sql[] =
+"SELECT t.id, t.kind, t.comment, t.check_, t.existence, t.name_pattern, t.evr_op, t.evr,\n"
+"       t.version_op, t.version, t.arch_op, t.arch, t.sigkey, t.module, t.flavour, t.why,\n"
+"       n.name\n"
+"  FROM oval_test AS t LEFT JOIN oval_test_name AS n ON n.test = t.id\n"
+" WHERE t.id = ?1\n"
+" ORDER BY n.id";
+
+static const char *const oval_sqls[] = {
+	oval_present_sql, oval_candidates_sql, oval_def_sql, oval_vulns_sql, oval_test_sql,
+	NULL
+};
+
+static const char *const oval_ecosystems[] = { "rpm", "deb", NULL };
+static const char *const oval_name_kinds[] = { "binary", "source", NULL };
+static const char *const oval_classes[] = {
+	"patch", "vulnerability", "miscellaneous", "compliance", NULL
+};
+static const char *const oval_kinds[] = {
+	"pkg", "module", "platform", "unsupported", NULL
+};
+static const char *const oval_checks[] = {
+	"at least one", "all", "only one", "none satisfy", NULL
+};
+static const char *const oval_existences[] = {
+	"at_least_one_exists", "any_exist", "all_exist", "none_exist", "only_one_exists",
+	NULL
+};
+static const char *const oval_cmp_ops[] = {
+	"less than", "less than or equal", "equals", "not equal", "greater than",
+	"greater than or equal", NULL
+};
+static const char *const oval_version_ops[] = {
+	"less than", "less than or equal", "equals", "not equal", "greater than",
+	"greater than or equal", "pattern match", NULL
+};
+static const char *const oval_arch_ops[] = { "equals", "pattern match", NULL };
+static const char *const oval_flavours[] = { "ksplice", "fips", NULL };
+
+static int
+in_list_nn(const char *s, const char *const *list)
+{
+	return s != NULL && in_list(s, list);
+}
+
+/* An idle prepared copy of sql, reset with no bindings, or a new one. */
+static int
+oval_stmt(struct ctx *c, struct bundle *b, const char *sql, const char *what,
+    sqlite3_stmt **out)
+{
+	sqlite3_stmt *st = NULL;
+	const char *t;
+
+	*out = NULL;
+	if (b == NULL || b->db == NULL)
+		return ctx_err(c, E_INTERNAL, "%s: bundle not open", what);
+	while ((st = sqlite3_next_stmt(b->db, st)) != NULL) {
+		if (sqlite3_stmt_busy(st) || (t = sqlite3_sql(st)) == NULL || strcmp(t, sql) != 0)
+			continue;
+		sqlite3_reset(st);
+		sqlite3_clear_bindings(st);
+		*out = st;
+		return 0;
+	}
+	if (sqlite3_prepare_v3(b->db, sql, -1, SQLITE_PREPARE_PERSISTENT, out, NULL) !=
+	    SQLITE_OK) {
+		*out = NULL;
+		return q_err(c, b, what);
+	}
+	return 0;
+}
+
+/* Ends a run of a kept statement (it stays prepared). */
+static void
+oval_done(sqlite3_stmt *st)
+{
+	if (st != NULL) {
+		sqlite3_reset(st);
+		sqlite3_clear_bindings(st);
+	}
+}
+
+void
+bundle_oval_release(struct bundle *b)
+{
+	sqlite3_stmt *st;
+	const char *t;
+	size_t i;
+	int again = 1;
+
+	if (b == NULL || b->db == NULL)
+		return;
+	while (again) {
+		again = 0;
+		for (st = sqlite3_next_stmt(b->db, NULL); st != NULL;
+		    st = sqlite3_next_stmt(b->db, st)) {
+			if ((t = sqlite3_sql(st)) == NULL)
+				continue;
+			for (i = 0; oval_sqls[i] != NULL; i++)
+				if (strcmp(t, oval_sqls[i]) == 0)
+					break;
+			if (oval_sqls[i] != NULL) {
+				sqlite3_finalize(st);
+				again = 1;	/* the list changed: walk it again */
+				break;
+			}
+		}
+	}
+}
+
+int
+bundle_oval_present(struct ctx *c, struct bundle *b, int *yes)
+{
+	sqlite3_stmt *st = NULL;
+	int r;
+
+	*yes = 0;
+	if ((r = oval_stmt(c, b, oval_present_sql, "oval tables", &st)) != 0)
+		return r;
+	if (sqlite3_step(st) != SQLITE_ROW)
+		r = q_err(c, b, "oval tables");
+	else
+		*yes = sqlite3_column_int(st, 0) == 5;
+	oval_done(st);
+	return r;
+}
+
+int
+bundle_oval_candidates(struct ctx *c, struct bundle *b, const char *ecosystem,
+    const char *namespace, const char *package, const char *name_kind,
+    bundle_oval_candidate_fn fn, void *arg)
+{
+	sqlite3_stmt *st = NULL;
+	int rc, r;
+
+	if (ecosystem == NULL || namespace == NULL || package == NULL || name_kind == NULL ||
+	    fn == NULL)
+		return ctx_err(c, E_INTERNAL, "bundle_oval_candidates: null argument");
+	if ((r = oval_stmt(c, b, oval_candidates_sql, "oval_index", &st)) != 0)
+		return r;
+	sqlite3_bind_text(st, 1, ecosystem, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, namespace, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 3, package, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 4, name_kind, -1, SQLITE_STATIC);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		if (sqlite3_column_type(st, 0) != SQLITE_INTEGER) {
+			r = ctx_err(c, E_FORMAT, "bundle: oval_index row for %s: def is not an "
+			    "integer", package);
+			goto out;
+		}
+		if ((r = fn(c, sqlite3_column_int64(st, 0), arg)) != 0)
+			goto out;
+	}
+	if (rc != SQLITE_DONE)
+		r = q_err(c, b, "oval_index");
+out:
+	oval_done(st);
+	return r;
+}
+
+int
+bundle_oval_def_get(struct ctx *c, struct bundle *b, int64_t def, bundle_oval_def_fn fn,
+    void *arg)
+{
+	static const char *const required[] = {
+		"id", "source", "namespace", "ecosystem", "name_kind", "def_id", "class",
+		NULL, NULL, "state", "severity", NULL, NULL, NULL, "criteria"
+	};
+	struct bundle_oval_def_row d;
+	sqlite3_stmt *st = NULL;
+	int i, rc, r;
+
+	if (fn == NULL)
+		return ctx_err(c, E_INTERNAL, "bundle_oval_def_get: null callback");
+	if ((r = oval_stmt(c, b, oval_def_sql, "oval_def", &st)) != 0)
+		return r;
+	sqlite3_bind_int64(st, 1, def);
+	if ((rc = sqlite3_step(st)) != SQLITE_ROW) {
+		r = rc == SQLITE_DONE ? ctx_err(c, E_NOTFOUND, "bundle: no oval definition "
+		    "%lld", (long long)def) : q_err(c, b, "oval_def");
+		goto out;
+	}
+	for (i = 0; i < (int)(sizeof(required) / sizeof(required[0])); i++)
+		if (required[i] != NULL && sqlite3_column_type(st, i) == SQLITE_NULL) {
+			r = ctx_err(c, E_FORMAT, "bundle: oval_def row %lld: no %s",
+			    (long long)def, required[i]);
+			goto out;
+		}
+	memset(&d, 0, sizeof(d));
+	d.id = sqlite3_column_int64(st, 0);
+	d.source = col(st, 1);
+	d.namespace = col(st, 2);
+	d.ecosystem = col(st, 3);
+	d.name_kind = col(st, 4);
+	d.def_id = col(st, 5);
+	d.klass = col(st, 6);
+	d.title = col(st, 7);
+	d.advisory = col(st, 8);
+	d.state = col(st, 9);
+	d.severity = col(st, 10);
+	d.vendor_severity = col(st, 11);
+	d.vendor_status = col(st, 12);
+	d.note = col(st, 13);
+	d.criteria = col(st, 14);
+	if (d.source == NULL || d.namespace == NULL || d.def_id == NULL || d.criteria == NULL ||
+	    !in_list_nn(d.ecosystem, oval_ecosystems) ||
+	    !in_list_nn(d.name_kind, oval_name_kinds) || !in_list_nn(d.klass, oval_classes) ||
+	    !in_list_nn(d.state, states) || !in_list_nn(d.severity, severities)) {
+		r = ctx_err(c, E_FORMAT, "bundle: oval_def row %lld: a word outside the "
+		    "schema's vocabulary", (long long)def);
+		goto out;
+	}
+	r = fn(c, &d, arg);
+out:
+	oval_done(st);
+	return r;
+}
+
+int
+bundle_oval_def_vulns(struct ctx *c, struct bundle *b, int64_t def, bundle_oval_vuln_fn fn,
+    void *arg)
+{
+	sqlite3_stmt *st = NULL;
+	int rc, r;
+
+	if (fn == NULL)
+		return ctx_err(c, E_INTERNAL, "bundle_oval_def_vulns: null callback");
+	if ((r = oval_stmt(c, b, oval_vulns_sql, "oval_def_vuln", &st)) != 0)
+		return r;
+	sqlite3_bind_int64(st, 1, def);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		if (col(st, 0) == NULL || col(st, 0)[0] == '\0') {
+			r = ctx_err(c, E_FORMAT, "bundle: oval_def_vuln of definition %lld: no "
+			    "vuln_id", (long long)def);
+			goto out;
+		}
+		if ((r = fn(c, col(st, 0), col(st, 1), arg)) != 0)
+			goto out;
+	}
+	if (rc != SQLITE_DONE)
+		r = q_err(c, b, "oval_def_vuln");
+out:
+	oval_done(st);
+	return r;
+}
+
+/* op and value both present (op in ops) or both NULL. */
+static int
+op_pair(const char *op, const char *value, const char *const *ops)
+{
+	if (op == NULL)
+		return value == NULL;
+	return value != NULL && in_list(op, ops);
+}
+
+static int
+is_keyid(const char *s)
+{
+	size_t i;
+
+	for (i = 0; i < 16; i++)
+		if (!((s[i] >= '0' && s[i] <= '9') || (s[i] >= 'a' && s[i] <= 'f')))
+			return 0;
+	return s[16] == '\0';
+}
+
+/* The vocabulary and shape of a test row (the schema's CHECKs, and more). */
+static const char *
+oval_test_bad(const struct bundle_oval_test_row *t)
+{
+	if (t->kind == NULL || !in_list(t->kind, oval_kinds))
+		return "kind";
+	if (t->check == NULL || !in_list(t->check, oval_checks))
+		return "check_";
+	if (t->existence == NULL || !in_list(t->existence, oval_existences))
+		return "existence";
+	if (!op_pair(t->evr_op, t->evr, oval_cmp_ops))
+		return "evr";
+	if (!op_pair(t->version_op, t->version, oval_version_ops))
+		return "version";
+	if (!op_pair(t->arch_op, t->arch, oval_arch_ops))
+		return "arch";
+	if (t->sigkey != NULL && !is_keyid(t->sigkey))
+		return "sigkey";
+	if (t->flavour != NULL && !in_list(t->flavour, oval_flavours))
+		return "flavour";
+	if ((strcmp(t->kind, "module") == 0) != (t->module != NULL) ||
+	    (t->module != NULL && (strchr(t->module, ':') == NULL || t->module[0] == ':')))
+		return "module";
+	if ((strcmp(t->kind, "unsupported") == 0) != (t->why != NULL))
+		return "why";
+	if (t->name_pattern != NULL && t->name_pattern[0] == '\0')
+		return "name_pattern";
+	if (strcmp(t->kind, "pkg") == 0 && t->nnames == 0 && t->name_pattern == NULL)
+		return "names";
+	return NULL;
+}
+
+int
+bundle_oval_test_get(struct ctx *c, struct bundle *b, int64_t test, bundle_oval_test_fn fn,
+    void *arg)
+{
+	struct bundle_oval_test_row t;
+	sqlite3_stmt *st = NULL;
+	char **names = NULL, *cols[OVAL_TEST_COLS];
+	size_t n = 0, cap = 0, i;
+	const char *bad, *name;
+	int rc, r, rows = 0;
+
+	memset(cols, 0, sizeof(cols));
+	if (fn == NULL)
+		return ctx_err(c, E_INTERNAL, "bundle_oval_test_get: null callback");
+	if ((r = oval_stmt(c, b, oval_test_sql, "oval_test", &st)) != 0)
+		return r;
+	sqlite3_bind_int64(st, 1, test);
+	/* one row per name (one with a NULL name when there is none): copied, as the
+	 * test's own columns of the first row are */
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		if (rows++ == 0)
+			for (i = 1; i < OVAL_TEST_COLS; i++)
+				cols[i] = col(st, (int)i) ? xstrdup(col(st, (int)i)) : NULL;
+		if (sqlite3_column_type(st, OVAL_TEST_COLS) == SQLITE_NULL)
+			continue;
+		if ((name = col(st, OVAL_TEST_COLS)) == NULL || name[0] == '\0') {
+			r = ctx_err(c, E_FORMAT, "bundle: oval test %lld: empty name",
+			    (long long)test);
+			goto out;
+		}
+		if (n == OVAL_NAMES_MAX) {
+			r = ctx_err(c, E_LIMIT, "bundle: oval test %lld: more than "
+			    "OVAL_NAMES_MAX (%d) names", (long long)test, OVAL_NAMES_MAX);
+			goto out;
+		}
+		if (n == cap) {
+			cap = cap ? cap * 2 : 8;
+			names = xreallocarray(names, cap, sizeof(*names));
+		}
+		names[n++] = xstrdup(name);
+	}
+	if (rc != SQLITE_DONE) {
+		r = q_err(c, b, "oval_test");
+		goto out;
+	}
+	if (rows == 0) {
+		r = ctx_err(c, E_NOTFOUND, "bundle: no oval test %lld", (long long)test);
+		goto out;
+	}
+	memset(&t, 0, sizeof(t));
+	t.id = test;
+	t.kind = cols[1];
+	t.comment = cols[2];
+	t.check = cols[3];
+	t.existence = cols[4];
+	t.names = (const char *const *)names;
+	t.nnames = n;
+	t.name_pattern = cols[5];
+	t.evr_op = cols[6];
+	t.evr = cols[7];
+	t.version_op = cols[8];
+	t.version = cols[9];
+	t.arch_op = cols[10];
+	t.arch = cols[11];
+	t.sigkey = cols[12];
+	t.module = cols[13];
+	t.flavour = cols[14];
+	t.why = cols[15];
+	if ((bad = oval_test_bad(&t)) != NULL) {
+		r = ctx_err(c, E_FORMAT, "bundle: oval test %lld: bad %s", (long long)test, bad);
+		goto out;
+	}
+	r = fn(c, &t, arg);
+out:
+	oval_done(st);
+	for (i = 0; i < OVAL_TEST_COLS; i++)
+		free(cols[i]);
+	for (i = 0; i < n; i++)
+		free(names[i]);
+	free(names);
 	return r;
 }

@@ -10,6 +10,7 @@
 #include "config.h"
 
 #include <getopt.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -113,6 +114,33 @@ inputs_free(struct inputs *is)
 	free(is->v);
 }
 
+/* CLOCK_MONOTONIC in seconds, for the AIRLOCK_STATS line. */
+static double
+mono_s(void)
+{
+	struct timespec ts;
+
+	if (clock_gettime(CLOCK_MONOTONIC, &ts) != 0)
+		return 0;
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/*
+ * AIRLOCK_STATS: one line on stderr (besides cli.c's) with the time spent in
+ * database lookups (bundle_profile, from the bundle's opening on), their
+ * statement count, the time in match_run and this command's wall time.
+ */
+static void
+print_scan_stats(const struct bundle *b, double match_s, double t0)
+{
+	uint64_t ns, nstmts;
+
+	bundle_profile(b, &ns, &nstmts);
+	fprintf(stderr, "airlock: stats: db_lookup_s=%.6f db_statements=%llu match_s=%.6f "
+	    "scan_wall_s=%.6f\n", (double)ns / 1e9, (unsigned long long)nstmts, match_s,
+	    mono_s() - t0);
+}
+
 int
 cmd_scan(struct ctx *c, int argc, char **argv)
 {
@@ -155,6 +183,8 @@ cmd_scan(struct ctx *c, int argc, char **argv)
 	struct inputs ins = { NULL, 0 };
 	size_t nverdicts = 0;	/* reports from --verdict */
 	int ch, r = E_INTERNAL, have_inv = 0, have_match = 0;
+	int stats = getenv("AIRLOCK_STATS") != NULL;
+	double t0 = mono_s(), tm, match_s = 0;
 
 	memset(&os, 0, sizeof(os));
 	memset(&pkgs, 0, sizeof(pkgs));
@@ -243,6 +273,8 @@ cmd_scan(struct ctx *c, int argc, char **argv)
 	if ((r = install_open(c, dbdir, bundle_path, &iopts, &b, NULL, &opened)) != 0)
 		goto out;
 	bundle_path = opened;
+	if (stats && (r = bundle_profile_enable(c, b)) != 0)
+		goto out;
 	if ((r = inventory_read(c, argv[optind], &imgopts, &img, &os, &pkgs)) != 0)
 		goto out;
 	have_inv = 1;
@@ -250,10 +282,12 @@ cmd_scan(struct ctx *c, int argc, char **argv)
 		goto out;
 	if ((r = bundle_source_inputs(c, b, collect_input, &ins)) != 0)
 		goto out;
+	tm = mono_s();
 	if ((r = match_run(c, b, &os, &pkgs, &m)) != 0) {
 		ctx_prefix(c, "%s", argv[optind]);
 		goto out;
 	}
+	match_s = mono_s() - tm;
 	have_match = 1;
 
 	memset(&rep, 0, sizeof(rep));
@@ -284,6 +318,8 @@ cmd_scan(struct ctx *c, int argc, char **argv)
 	}
 	r = policy_exit_status(report_verdict(&rep));
 out:
+	if (stats && b != NULL)
+		print_scan_stats(b, match_s, t0);
 	sb_free(&out);
 	policy_eval_free(&eval);
 	policy_free(&pol);

@@ -11,15 +11,20 @@
 #include "bundles/bundle.h"
 #include "image/image.h"
 #include "match/match.h"
+#include "match/oval.h"
 #include "pkgdb/pkgdb.h"
 #include "version/version.h"
 
 struct match_state {
 	struct bundle *b;	/* for NVD's severity (bundle_vuln_severity) */
 	struct match_result *res;
+	const struct pkglist *pkgs;
 	const struct pkg *pkg;
 	size_t cap_f, cap_na;
-	int version_failed;	/* set when a comparison failed for this package */
+	char *version_failed;	/* per package of pkgs: a comparison failed, reported */
+	/* the last NVD severity looked up (findings of one vulnerability come in a row) */
+	char *nvd_vuln;
+	const char *nvd_sev;	/* static, or NULL: none */
 };
 
 int
@@ -69,13 +74,16 @@ add_not_assessed(struct match_state *st, const char *kind, const char *name,
  * Severity: the vendor's normalized one first; when that is "unknown", NVD's
  * best CVSS for the same CVE id (bundle_vuln_severity: Primary before
  * Secondary, v3.1 > v3.0 > v4.0 > v2.0), marked severity_source "nvd".
+ * compared is the version the feed's row was compared with (source or
+ * binary), record the feed's record id, comparison NULL for "no fix: vendor
+ * state STATE".
  */
 static int
-add_finding(struct ctx *c, struct match_state *st, const struct bundle_affected *row,
+finding_add(struct ctx *c, struct match_state *st, const struct pkg *p,
+    const struct bundle_affected *row, const char *compared, const char *record,
     const char *comparison)
 {
 	struct match_result *m = st->res;
-	const struct pkg *p = st->pkg;
 	const char *sev = row->severity ? row->severity : "unknown", *src = "vendor";
 	const char *nvd_sev = NULL, *nvd_ver = NULL;
 	double score;
@@ -83,9 +91,16 @@ add_finding(struct ctx *c, struct match_state *st, const struct bundle_affected 
 	int r;
 
 	if (strcmp(sev, "unknown") == 0 && st->b != NULL) {
-		if ((r = bundle_vuln_severity(c, st->b, row->vuln_id, &nvd_sev, &nvd_ver,
-		    &score)) != 0)
-			return r;
+		if (st->nvd_vuln != NULL && strcmp(st->nvd_vuln, row->vuln_id) == 0)
+			nvd_sev = st->nvd_sev;
+		else {
+			if ((r = bundle_vuln_severity(c, st->b, row->vuln_id, &nvd_sev, &nvd_ver,
+			    &score)) != 0)
+				return r;
+			free(st->nvd_vuln);
+			st->nvd_vuln = xstrdup(row->vuln_id);
+			st->nvd_sev = nvd_sev;
+		}
 		if (nvd_sev != NULL) {
 			sev = nvd_sev;
 			src = "nvd";
@@ -102,8 +117,7 @@ add_finding(struct ctx *c, struct match_state *st, const struct bundle_affected 
 	f->package = xstrdup(p->name);
 	f->installed_version = xstrdup(p->version);
 	f->source_package = xstrdup(row->package);
-	f->source_version = xstrdup(strcmp(row->name_kind, "source") == 0 ?
-	    p->source_version : p->version);
+	f->source_version = xstrdup(compared);
 	f->fixed_version = xstrdup_or_null(row->fixed_version);
 	f->status = xstrdup(row->state);
 	f->severity = xstrdup(sev);
@@ -111,7 +125,7 @@ add_finding(struct ctx *c, struct match_state *st, const struct bundle_affected 
 	f->vendor_severity = xstrdup_or_null(row->vendor_severity);
 	f->vendor_status = xstrdup_or_null(row->vendor_status);
 	f->note = xstrdup_or_null(row->note);
-	f->record = xstrdup(row->vuln_id);
+	f->record = xstrdup(record);
 	f->comparison = comparison ? xstrdup(comparison) : NULL;
 	if (f->comparison == NULL) {
 		struct sb why = SB_INIT;
@@ -125,6 +139,28 @@ add_finding(struct ctx *c, struct match_state *st, const struct bundle_affected 
 	f->ecosystem = p->ecosystem;
 	f->layer = p->layer;
 	return 0;
+}
+
+/* A finding of the current package from an affected row. */
+static int
+add_finding(struct ctx *c, struct match_state *st, const struct bundle_affected *row,
+    const char *comparison)
+{
+	const struct pkg *p = st->pkg;
+
+	return finding_add(c, st, p, row, strcmp(row->name_kind, "source") == 0 ?
+	    p->source_version : p->version, row->vuln_id, comparison);
+}
+
+/* Marks p's failed comparison; 1 when it was already reported. */
+static int
+version_failed(struct match_state *st, const struct pkg *p)
+{
+	size_t k = (size_t)(p - st->pkgs->v);
+	int was = st->version_failed[k];
+
+	st->version_failed[k] = 1;
+	return was;
 }
 
 /* One feed row for the current package: decide whether it is a finding. */
@@ -153,7 +189,7 @@ on_row(struct ctx *c, const struct bundle_affected *row, void *arg)
 	r = version_cmp((enum version_eco)eco, installed, row->fixed_version, &cmp);
 	if (r != 0) {
 		/* one bad comparison makes the whole package not assessable */
-		if (!st->version_failed) {
+		if (!version_failed(st, p)) {
 			const char *bad = installed, *reason = NULL;
 
 			/* name the version that is not valid, and why */
@@ -167,7 +203,6 @@ on_row(struct ctx *c, const struct bundle_affected *row, void *arg)
 			add_not_assessed(st, "package", p->name, p->version, sb_str(&why));
 			sb_free(&why);
 		}
-		st->version_failed = 1;
 		return 0;
 	}
 	if (cmp < 0) {
@@ -323,11 +358,85 @@ release_amzn(const struct osinfo *os, struct sb *ns, const char **why)
 	return -1;
 }
 
+/* "N" or "N.M" (digits, at most 9 each) of VERSION_ID: the length of N in
+ * *major; 0 when it is not of that form. */
+static int
+numeric_release(const char *v, size_t *major)
+{
+	size_t i = 0, n;
+
+	if (v == NULL)
+		return 0;
+	for (n = 0; v[i] >= '0' && v[i] <= '9' && n < 9; i++, n++)
+		;
+	if (n == 0)
+		return 0;
+	*major = i;
+	if (v[i] == '\0')
+		return 1;
+	if (v[i++] != '.')
+		return 0;
+	for (n = 0; v[i] >= '0' && v[i] <= '9' && n < 9; i++, n++)
+		;
+	return n > 0 && v[i] == '\0';
+}
+
+/*
+ * Red Hat Enterprise Linux (and UBI images, ID "rhel"): the major version of
+ * VERSION_ID "8.9" -> "8", the release Red Hat's OVAL files are per.
+ */
+static int
+release_rhel(const struct osinfo *os, struct sb *ns, const char **why)
+{
+	size_t major;
+
+	*why = "Red Hat Enterprise Linux release not recognised from os-release "
+	    "(VERSION_ID: N or N.M)";
+	if (!numeric_release(os->version_id, &major))
+		return -1;
+	sb_add(ns, os->version_id, major);
+	return 0;
+}
+
+/* Oracle Linux: the major version of VERSION_ID "8.9" -> "8" (ELSA OVAL). */
+static int
+release_ol(const struct osinfo *os, struct sb *ns, const char **why)
+{
+	size_t major;
+
+	*why = "Oracle Linux release not recognised from os-release (VERSION_ID: N or N.M)";
+	if (!numeric_release(os->version_id, &major))
+		return -1;
+	sb_add(ns, os->version_id, major);
+	return 0;
+}
+
+/*
+ * SUSE Linux Enterprise Server (and SLE BCI images, whose os-release comes
+ * from sles-release: ID "sles"): VERSION_ID "15.5" (15 SP5) as such, "15" for
+ * the GA release; SUSE's OVAL names each service pack's platform.
+ */
+static int
+release_sles(const struct osinfo *os, struct sb *ns, const char **why)
+{
+	size_t major;
+
+	*why = "SUSE Linux Enterprise Server release not recognised from os-release "
+	    "(VERSION_ID: N or N.SP)";
+	if (!numeric_release(os->version_id, &major))
+		return -1;
+	sb_adds(ns, os->version_id);
+	return 0;
+}
+
 static const struct os_rule os_rules[] = {
 	{ "debian", "deb", "debian:", "source", release_debian },
 	{ "ubuntu", "deb", "ubuntu:", "source", release_ubuntu },
 	{ "alpine", "apk", "alpine:", "source", release_alpine },
 	{ "amzn", "rpm", "amzn:", "binary", release_amzn },
+	{ "rhel", "rpm", "rhel:", "binary", release_rhel },
+	{ "ol", "rpm", "ol:", "binary", release_ol },
+	{ "sles", "rpm", "sles:", "binary", release_sles },
 };
 
 static const struct os_rule *
@@ -364,6 +473,193 @@ os_namespace(const struct os_rule *rule, const struct osinfo *os, const char **w
 	return sb_steal(&ns);
 }
 
+static void
+finding_free(struct finding *f)
+{
+	free(f->vuln_id); free(f->package); free(f->installed_version);
+	free(f->source_package); free(f->source_version); free(f->fixed_version);
+	free(f->status); free(f->severity); free(f->vendor_severity);
+	free(f->vendor_status); free(f->note); free(f->record); free(f->comparison);
+	free(f->source); free(f->namespace);
+	free(f->description);
+}
+
+/* ---- OVAL --------------------------------------------------------------------- */
+
+/* The candidate definitions of a run: every def id once. */
+struct defs {
+	int64_t *v;
+	size_t n, cap;
+};
+
+static int
+add_def(struct ctx *c, int64_t def, void *arg)
+{
+	struct defs *d = arg;
+
+	(void)c;
+	if (d->n == d->cap) {
+		d->cap = d->cap ? d->cap * 2 : 256;
+		d->v = xreallocarray(d->v, d->cap, sizeof(*d->v));
+	}
+	d->v[d->n++] = def;
+	return 0;
+}
+
+static int
+cmp_i64(const void *va, const void *vb)
+{
+	int64_t a = *(const int64_t *)va, b = *(const int64_t *)vb;
+
+	return (a > b) - (a < b);
+}
+
+static int
+cmp_str(const void *va, const void *vb)
+{
+	return strcmp(*(const char *const *)va, *(const char *const *)vb);
+}
+
+static int
+on_oval_hit(struct ctx *c, const struct oval_hit *h, void *arg)
+{
+	struct match_state *st = arg;
+	const struct bundle_oval_def_row *d = h->def;
+	struct bundle_affected row;
+
+	memset(&row, 0, sizeof(row));
+	row.source = d->source;
+	row.vuln_id = h->vuln_id;
+	row.ecosystem = d->ecosystem;
+	row.namespace = d->namespace;
+	row.package = h->package;
+	row.name_kind = d->name_kind;
+	row.state = h->status;
+	row.fixed_version = h->fixed_version;
+	row.severity = d->severity;
+	row.vendor_severity = d->vendor_severity;
+	row.vendor_status = d->vendor_status;
+	row.note = h->note;
+	row.description = h->description;
+	return finding_add(c, st, h->pkg, &row, h->version,
+	    d->advisory ? d->advisory : d->def_id, h->comparison);
+}
+
+static int
+on_oval_bad_version(struct ctx *c, const struct pkg *p, const char *reason, void *arg)
+{
+	struct match_state *st = arg;
+
+	(void)c;
+	if (!version_failed(st, p))
+		add_not_assessed(st, "package", p->name, p->version, reason);
+	return 0;
+}
+
+/* OVAL findings of one (source, vuln, package, installed version): the one with
+ * the highest fixed version stays (a fixed version before none). */
+static int
+cmp_oval_key(const struct finding *a, const struct finding *b)
+{
+	int d;
+
+	if ((d = strcmp(a->source, b->source)) != 0 || (d = strcmp(a->vuln_id, b->vuln_id)) != 0 ||
+	    (d = strcmp(a->package, b->package)) != 0)
+		return d;
+	return strcmp(a->installed_version, b->installed_version);
+}
+
+static int
+cmp_oval(const void *va, const void *vb)
+{
+	const struct finding *a = va, *b = vb;
+	int d, eco, cmp;
+
+	if ((d = cmp_oval_key(a, b)) != 0)
+		return d;
+	if ((a->fixed_version == NULL) != (b->fixed_version == NULL))
+		return a->fixed_version == NULL ? 1 : -1;
+	if (a->fixed_version != NULL && (eco = version_eco_from_name(a->ecosystem)) >= 0 &&
+	    version_cmp((enum version_eco)eco, a->fixed_version, b->fixed_version, &cmp) == 0 &&
+	    cmp != 0)
+		return -cmp;	/* highest first */
+	if ((d = match_status_rank(a->status) - match_status_rank(b->status)) != 0)
+		return d;
+	if ((d = strcmp(a->record, b->record)) != 0)
+		return d;
+	return strcmp(a->comparison, b->comparison);
+}
+
+static void
+dedupe_oval(struct match_result *m, size_t from)
+{
+	size_t i, n = from;
+
+	if (m->nfindings - from > 1)
+		qsort(m->findings + from, m->nfindings - from, sizeof(*m->findings), cmp_oval);
+	for (i = from; i < m->nfindings; i++) {
+		if (n > from && cmp_oval_key(&m->findings[n - 1], &m->findings[i]) == 0) {
+			finding_free(&m->findings[i]);
+			continue;
+		}
+		m->findings[n++] = m->findings[i];
+	}
+	m->nfindings = n;
+}
+
+/*
+ * The OVAL definitions of the namespace: candidates from every package's
+ * binary name (name_kind binary) and source name (name_kind source), each
+ * definition evaluated once over the whole inventory (oval.h).
+ */
+static int
+match_oval(struct ctx *c, struct match_state *st, const struct os_rule *rule,
+    const char *namespace)
+{
+	const struct pkglist *pkgs = st->pkgs;
+	struct oval_sink sink = { on_oval_hit, on_oval_bad_version, st };
+	struct oval_eval *ev = NULL;
+	struct defs defs = { NULL, 0, 0 };
+	const char **names = NULL;
+	size_t i, k, n, nf0 = st->res->nfindings;
+	int r = E_INTERNAL;
+
+	names = xreallocarray(NULL, pkgs->n + 1, sizeof(*names));
+	for (k = 0; k < 2; k++) {
+		const char *kind = k == 0 ? "binary" : "source";
+
+		for (i = n = 0; i < pkgs->n; i++)
+			if (strcmp(pkgs->v[i].ecosystem, rule->ecosystem) == 0)
+				names[n++] = k == 0 ? pkgs->v[i].name : pkgs->v[i].source_name;
+		if (n > 1)
+			qsort(names, n, sizeof(*names), cmp_str);
+		for (i = 0; i < n; i++) {
+			if (i > 0 && strcmp(names[i - 1], names[i]) == 0)
+				continue;
+			if ((r = bundle_oval_candidates(c, st->b, rule->ecosystem, namespace,
+			    names[i], kind, add_def, &defs)) != 0)
+				goto out;
+		}
+	}
+	if (defs.n > 1)
+		qsort(defs.v, defs.n, sizeof(*defs.v), cmp_i64);
+	if ((r = oval_eval_new(c, st->b, pkgs, rule->ecosystem, &ev)) != 0)
+		goto out;
+	for (i = 0; i < defs.n; i++) {
+		if (i > 0 && defs.v[i - 1] == defs.v[i])
+			continue;
+		if ((r = oval_eval_def(c, ev, defs.v[i], &sink)) != 0)
+			goto out;
+	}
+	dedupe_oval(st->res, nf0);
+	r = 0;
+out:
+	oval_eval_free(ev);
+	free(defs.v);
+	free(names);
+	return r;
+}
+
 int
 match_run(struct ctx *c, struct bundle *b, const struct osinfo *os,
     const struct pkglist *pkgs, struct match_result *out)
@@ -373,12 +669,14 @@ match_run(struct ctx *c, struct bundle *b, const struct osinfo *os,
 	const char *why;
 	struct sb msg = SB_INIT;
 	size_t i;
-	int covered = 0, r = E_INTERNAL;
+	int covered = 0, have_oval = 0, r = E_INTERNAL;
 
 	memset(out, 0, sizeof(*out));
 	memset(&st, 0, sizeof(st));
 	st.res = out;
 	st.b = b;
+	st.pkgs = pkgs;
+	st.version_failed = xcalloc(pkgs->n + 1, 1);
 	out->npackages = pkgs->n;
 	out->namespace = os_namespace(rule, os, &why);
 	if (out->namespace == NULL) {
@@ -398,7 +696,6 @@ match_run(struct ctx *c, struct bundle *b, const struct osinfo *os,
 		const struct pkg *p = &pkgs->v[i];
 
 		st.pkg = p;
-		st.version_failed = 0;
 		if (strcmp(p->ecosystem, rule->ecosystem) != 0) {
 			add_not_assessed(&st, "package", p->name, p->version,
 			    "package ecosystem does not match the operating system's feeds");
@@ -412,6 +709,10 @@ match_run(struct ctx *c, struct bundle *b, const struct osinfo *os,
 			goto out;
 		}
 	}
+	if ((r = bundle_oval_present(c, b, &have_oval)) != 0)
+		goto out;
+	if (have_oval && (r = match_oval(c, &st, rule, out->namespace)) != 0)
+		goto out;
 	if (out->nfindings > 1)	/* qsort of a NULL array is undefined, even when empty */
 		qsort(out->findings, out->nfindings, sizeof(*out->findings), cmp_findings);
 	r = 0;
@@ -423,6 +724,9 @@ all_packages:
 		    "operating system not assessed");
 	r = 0;
 out:
+	bundle_oval_release(b);
+	free(st.version_failed);
+	free(st.nvd_vuln);
 	sb_free(&msg);
 	if (r != 0)
 		match_result_free(out);
@@ -434,16 +738,8 @@ match_result_free(struct match_result *m)
 {
 	size_t i;
 
-	for (i = 0; i < m->nfindings; i++) {
-		struct finding *f = &m->findings[i];
-
-		free(f->vuln_id); free(f->package); free(f->installed_version);
-		free(f->source_package); free(f->source_version); free(f->fixed_version);
-		free(f->status); free(f->severity); free(f->vendor_severity);
-		free(f->vendor_status); free(f->note); free(f->record); free(f->comparison);
-		free(f->source); free(f->namespace);
-		free(f->description);
-	}
+	for (i = 0; i < m->nfindings; i++)
+		finding_free(&m->findings[i]);
 	for (i = 0; i < m->nnot_assessed; i++) {
 		free(m->not_assessed[i].kind); free(m->not_assessed[i].name);
 		free(m->not_assessed[i].version); free(m->not_assessed[i].reason);

@@ -7,9 +7,14 @@
  * source name (or binary name, as the feed keys it);
  * a "fixed" row is a finding when the installed source version sorts below the
  * fixed version under dpkg's ordering; "unfixed", "wont-fix" and "unknown" rows
- * are findings as they stand; "not-affected" rows never are. A package or OS no
+ * are findings as they stand; "not-affected" rows never are. Then the bundle's
+ * OVAL definitions for the namespace (rhel-oval, oracle-oval, suse-oval,
+ * ubuntu-oval, debian-oval; candidates by every package's binary and source
+ * name) are evaluated once each over the whole inventory (match/oval.h); of
+ * one source's findings for one (vulnerability, package, installed version)
+ * the one with the highest fixed version stays. A package or OS no
  * loaded feed can judge goes to not_assessed with the reason: never dropped,
- * never reported clean.
+ * never reported clean; so does a package whose version cannot be compared.
  *
  * Ownership: match_run() fills a struct match_result that owns every string in
  * it; match_result_free() releases them. The inputs are only borrowed.

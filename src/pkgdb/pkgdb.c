@@ -35,6 +35,8 @@ pkglist_add(struct pkglist *l, const struct pkg *p)
 	d->source_version = xstrdup(p->source_version ? p->source_version : p->version);
 	d->ecosystem = p->ecosystem;
 	d->layer = p->layer;
+	d->modularity_label = xstrdup_or_null(p->modularity_label);
+	d->sigkey = xstrdup_or_null(p->sigkey);
 }
 
 static int
@@ -73,6 +75,8 @@ pkg_free(struct pkg *p)
 	free(p->arch);
 	free(p->source_name);
 	free(p->source_version);
+	free(p->modularity_label);
+	free(p->sigkey);
 }
 
 /* Drops the packages past n (used to undo a failed reader's appends). */

@@ -26,6 +26,12 @@ struct pkg {
 	int layer;		/* 0-based index of the layer that holds its db entry, -1
 				 * unknown; inventory_read() then sets the layer that
 				 * introduced it (first listing the same name, version, arch) */
+	char *modularity_label;	/* rpm: RPMTAG_MODULARITYLABEL
+				 * "NAME:STREAM:VERSION:CONTEXT" of a module stream's
+				 * package, else NULL */
+	char *sigkey;		/* rpm: the OpenPGP issuer key id of the header
+				 * signature, 16 lowercase hex digits ("199e2f91fd431d51"),
+				 * else NULL (unsigned, or not rpm) */
 };
 
 struct pkglist {

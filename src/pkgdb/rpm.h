@@ -25,6 +25,8 @@ struct image;
 struct image_file;
 struct pkglist;
 
+#define RPM_SIGKEY_LEN	16	/* hex digits of an OpenPGP key id */
+
 /* The fields read from one header. Strings point into the blob (each is
  * NUL-terminated inside its data store); absent ones are NULL. */
 struct rpm_hdr {
@@ -37,6 +39,11 @@ struct rpm_hdr {
 	const char *modularitylabel;	/* RPMTAG_MODULARITYLABEL "NAME:STREAM:VER:CTX" */
 	uint32_t epoch;			/* RPMTAG_EPOCH, when has_epoch */
 	int has_epoch;
+	/* The OpenPGP issuer key id of the header's signature (rpm_sig_keyid() of
+	 * the first of DSAHEADER, RSAHEADER, SIGGPG, SIGPGP present, as rpm's
+	 * `%|DSAHEADER?{...}:{%|RSAHEADER?...}|` idiom picks it): 16 lowercase hex
+	 * digits, or "" when unsigned or the signature names no issuer. */
+	char sigkey[RPM_SIGKEY_LEN + 1];
 };
 
 /*
@@ -46,6 +53,16 @@ struct rpm_hdr {
  * RPMHDR_MAX_STRING). E_FORMAT or E_LIMIT with a message; *h is zeroed first.
  */
 int rpm_hdr_parse(struct ctx *c, const uint8_t *blob, size_t len, struct rpm_hdr *h);
+
+/*
+ * The key id of one OpenPGP signature packet (the data of a signature tag),
+ * see rpmsig.c: out gets 16 lowercase hex digits, or "" when the signature
+ * names no issuer. E_FORMAT when the data is not exactly one well-formed
+ * signature packet, E_UNSUPPORTED for a signature version other than 2, 3, 4
+ * or 6, E_LIMIT past RPMSIG_MAX_LEN bytes; out is "" then.
+ */
+int rpm_sig_keyid(struct ctx *c, const uint8_t *data, size_t len,
+    char out[RPM_SIGKEY_LEN + 1]);
 
 /*
  * Parses a blob and appends its package: version "[EPOCH:]VERSION-RELEASE" (the

@@ -15,6 +15,15 @@
  * sorted and unique). Entries we do not read are checked only as above, so
  * a header with an immutable region and "dribble" entries after it parses.
  *
+ * Signature: the header's OpenPGP signature is kept by rpm in the installed
+ * header as DSAHEADER (267) or RSAHEADER (268) (over the header) and SIGGPG
+ * (262) or SIGPGP (259) (over header and payload), each BIN data holding one
+ * signature packet. Each may appear once (BIN, else E_FORMAT); the first of
+ * DSAHEADER, RSAHEADER, SIGGPG, SIGPGP present gives sigkey (rpm_sig_keyid(),
+ * rpmsig.c), the order of rpm's `%|DSAHEADER?{%{DSAHEADER:pgpsig}}:{...}|`
+ * query idiom. Only that one packet is parsed, and a malformed one is an
+ * error for the package, like any other field we read.
+ *
  * Packages: version is "[EPOCH:]VERSION-RELEASE" with the epoch only when the
  * EPOCH tag is present (even when 0), as `rpm -q --qf
  * '%|EPOCH?{%{EPOCH}:}|%{VERSION}-%{RELEASE}'` prints it. gpg-pubkey
@@ -74,7 +83,20 @@ enum {
 	TAG_NAME = 1000, TAG_VERSION = 1001, TAG_RELEASE = 1002, TAG_EPOCH = 1003,
 	TAG_VENDOR = 1011, TAG_ARCH = 1022, TAG_SOURCERPM = 1044,
 	TAG_MODULARITYLABEL = 5096,
+	TAG_SIGPGP = 259, TAG_SIGGPG = 262, TAG_DSAHEADER = 267, TAG_RSAHEADER = 268,
 };
+
+/* The signature tags, in the order that picks the one reported. */
+static const struct {
+	uint32_t tag;
+	const char *name;
+} sigtags[] = {
+	{ TAG_DSAHEADER, "DSAHEADER" },
+	{ TAG_RSAHEADER, "RSAHEADER" },
+	{ TAG_SIGGPG, "SIGGPG" },
+	{ TAG_SIGPGP, "SIGPGP" },
+};
+#define NSIGTAGS (sizeof(sigtags) / sizeof(sigtags[0]))
 
 /* Bytes per value of fixed-size types, 0 for strings; also the alignment. */
 static const unsigned int type_size[] = {
@@ -137,6 +159,8 @@ rpm_hdr_parse(struct ctx *c, const uint8_t *blob, size_t len, struct rpm_hdr *h)
 	struct cur k;
 	size_t j;
 	const char **slot;
+	const uint8_t *sig[NSIGTAGS] = { NULL };
+	uint32_t siglen[NSIGTAGS] = { 0 };
 	int r, seen_epoch = 0;
 
 	memset(h, 0, sizeof(*h));
@@ -195,6 +219,19 @@ rpm_hdr_parse(struct ctx *c, const uint8_t *blob, size_t len, struct rpm_hdr *h)
 			h->has_epoch = 1;
 			continue;
 		}
+		for (j = 0; j < NSIGTAGS; j++)
+			if (sigtags[j].tag == tag)
+				break;
+		if (j < NSIGTAGS) {
+			if (sig[j] != NULL)
+				return ctx_err(c, E_FORMAT, "header: duplicate %s", sigtags[j].name);
+			if (type != T_BIN)
+				return ctx_err(c, E_FORMAT, "header: %s has type %u, not BIN",
+				    sigtags[j].name, type);
+			sig[j] = data + off;	/* count bytes, checked above */
+			siglen[j] = count;
+			continue;
+		}
 		for (j = 0; j < sizeof(strtags) / sizeof(strtags[0]); j++)
 			if (strtags[j].tag == tag)
 				break;
@@ -215,6 +252,15 @@ rpm_hdr_parse(struct ctx *c, const uint8_t *blob, size_t len, struct rpm_hdr *h)
 		return ctx_err(c, E_FORMAT, "header: package %s has no VERSION", h->name);
 	if (h->release == NULL || h->release[0] == '\0')
 		return ctx_err(c, E_FORMAT, "header: package %s has no RELEASE", h->name);
+	for (j = 0; j < NSIGTAGS; j++) {
+		if (sig[j] == NULL)
+			continue;
+		if ((r = rpm_sig_keyid(c, sig[j], siglen[j], h->sigkey)) != 0) {
+			ctx_prefix(c, "header: package %s: %s", h->name, sigtags[j].name);
+			return r;
+		}
+		break;
+	}
 	return 0;
 }
 
@@ -290,6 +336,9 @@ rpm_hdr_add(struct ctx *c, const uint8_t *blob, size_t len, int layer, struct pk
 	}
 	p.ecosystem = "rpm";
 	p.layer = layer;
+	if (h.modularitylabel != NULL && h.modularitylabel[0] != '\0')
+		p.modularity_label = (char *)h.modularitylabel;
+	p.sigkey = h.sigkey[0] != '\0' ? h.sigkey : NULL;
 	pkglist_add(out, &p);
 	free(p.version);
 	free(src_name);

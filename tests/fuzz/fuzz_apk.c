@@ -48,7 +48,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct pkglist l = { NULL, 0, 0 };
 	struct pkg keep = { (char *)"keep", (char *)"1-r0", NULL, NULL, NULL, "apk",
-		FUZZ_LAYER };
+		FUZZ_LAYER, NULL, NULL };
 	struct ctx c;
 	int r;
 

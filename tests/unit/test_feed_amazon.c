@@ -275,7 +275,7 @@ static void
 add_rpm(struct pkglist *l, const char *name, const char *ver)
 {
 	struct pkg p = { (char *)name, (char *)ver, (char *)"x86_64", (char *)name,
-		(char *)ver, "rpm", 0 };
+		(char *)ver, "rpm", 0, NULL, NULL };
 
 	pkglist_add(l, &p);
 }

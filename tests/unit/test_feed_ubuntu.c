@@ -1084,7 +1084,7 @@ static void
 add(struct pkglist *l, const char *name, const char *ver, const char *src, const char *srcver)
 {
 	struct pkg p = { (char *)name, (char *)ver, (char *)"amd64", (char *)src,
-		(char *)srcver, "deb", 0 };
+		(char *)srcver, "deb", 0, NULL, NULL };
 
 	pkglist_add(l, &p);
 }

@@ -1,0 +1,185 @@
+#!/bin/sh
+# oval-scan.sh - OVAL matching end to end on rpm images: `airlock-feed build` signs a bundle from
+# real OVAL samples (tests/data/oval: Red Hat's rhel-8.oval.xml and an including-unpatched file,
+# Oracle's ELSA-2007-0057, the repaired SUSE sample), `airlock verify` accepts it, and
+# `airlock scan -f json` reports on docker-archive images made here:
+#   rhel8-libuuid  the real RHEL 8 rpm database of tests/data (libuuid 2.32.1-42.el8_8, signed
+#                  by Red Hat) with a RHEL 8.8 os-release: namespace rhel:8, assessed, clean
+#                  (no definition of the 2020 file names util-linux), exit 0
+#   rhel8-rebuilt  an rpm database written by Debian's rpm from packages rpmbuild made here with
+#                  the names and versions of Red Hat's (firefox 60.5.1-1.el8, below RHSA-2019:0966's
+#                  60.6.1-1.el8; ansible 2.9.0-1.el8ae, installed = Red Hat's unpatched CVEs),
+#                  firefox signed with a throwaway gpg key: Red Hat's definitions require Red Hat's
+#                  key, so nothing is reported
+#   sles15-krb5    the same for SUSE (whose OVAL checks no key): sles-release 15 and krb5
+#                  1.15.2-4.20: exactly CVE-2010-1323 with its record SUSE-SR:2010:023 and the
+#                  comparison "1.15.2-4.20 < 0:1.15.2-4.25 (rpm)", exit 1
+#   sles12         the real SLES 12 SP4 database: sles:12.4 is in no feed of the bundle: the OS and
+#                  every package not assessed, exit 2
+# The os-release files are typed here (the corpus has rpm databases only).
+. "$(dirname "$0")/setup.sh"
+need rpm rpm
+need rpmbuild rpm
+need zstd zstd
+need xz xz-utils
+DO=$DATA/oval
+
+# image OUT ROOTDIR: a one-layer docker-archive (docker save) of ROOTDIR
+image() {
+	out=$1 root=$2 d=$TMP/img.$$
+	rm -rf "$d"; mkdir -p "$d/x"
+	(cd "$root" && tar --owner=0 --group=0 --numeric-owner --mtime=@0 --sort=name \
+		-cf "$d/layer.tar" $(ls -A))
+	l=$(sha256sum "$d/layer.tar" | cut -d' ' -f1)
+	mv "$d/layer.tar" "$d/x/$l.tar"
+	printf '{"architecture":"amd64","os":"linux","config":{},"rootfs":{"type":"layers","diff_ids":["sha256:%s"]},"history":[{"created_by":"airlock oval-scan.sh"}]}' \
+		"$l" >"$d/cfg"
+	c=$(sha256sum "$d/cfg" | cut -d' ' -f1)
+	mv "$d/cfg" "$d/x/$c.json"
+	printf '[{"Config":"%s.json","RepoTags":["airlock-test/%s:latest"],"Layers":["%s.tar"]}]' \
+		"$c" "$(basename "$out" .tar)" "$l" >"$d/x/manifest.json"
+	tar -C "$d/x" --owner=0 --group=0 --numeric-owner --mtime=@0 -cf "$out" .
+	rm -rf "$d"
+}
+
+# osrel ROOT ID VERSION_ID NAME
+osrel() {
+	mkdir -p "$1/etc"
+	printf 'NAME="%s"\nID="%s"\nVERSION_ID="%s"\n' "$4" "$2" "$3" >"$1/etc/os-release"
+}
+
+# rpms DBDIR NAME-VERSION-RELEASE...: an rpm database (Debian's rpm, sqlite) of empty packages
+# built with rpmbuild; $SIGN_KEY set: each signed with that gpg key by rpmsign
+rpms() {
+	db=$1; shift
+	top=$TMP/rpmbuild
+	rm -rf "$top"; mkdir -p "$top" "$db"
+	cat >"$top/pkg.spec" <<'EOF'
+Name: %{pname}
+Version: %{pver}
+Release: %{prel}
+Summary: airlock test package with the name and version of a real one
+License: MIT
+%description
+Empty.
+%files
+EOF
+	for nvr in "$@"; do
+		rel=${nvr##*-}; nv=${nvr%-*}; ver=${nv##*-}; name=${nv%-*}
+		rpmbuild -bb --quiet --define "_topdir $top" --define "pname $name" \
+			--define "pver $ver" --define "prel $rel" --target x86_64 "$top/pkg.spec" \
+			>"$top/build.log" 2>&1 || { cat "$top/build.log"; return 1; }
+	done
+	if [ -n "${SIGN_KEY:-}" ]; then
+		rpmsign --addsign --define "__gpg $(command -v gpg)" --define "_gpg_name $SIGN_KEY" \
+			--define "_gpg_sign_cmd_extra_args --batch --pinentry-mode loopback --passphrase-file /dev/null" \
+			"$top"/RPMS/*/*.rpm >"$top/sign.log" 2>&1 || { cat "$top/sign.log"; return 1; }
+	fi
+	rpm --dbpath "$db" --initdb
+	rpm --dbpath "$db" -i --justdb --nodeps --noscripts --ignorearch --ignoreos \
+		"$top"/RPMS/*/*.rpm 2>/dev/null
+	rm -f "$db"/rpmdb.sqlite-shm "$db"/rpmdb.sqlite-wal "$db"/.rpm.lock
+}
+
+# scan IMAGE WANT_EXIT: $TMP/s.json
+scan() {
+	expect_status "$2" "$AIRLOCK" scan --bundle "$TMP/b.db.zst" -p "$TMP/k.pub" -f json "$1" ||
+		return 1
+	cp "$TMP/out" "$TMP/s.json"
+}
+jqs() { jq -r "$1" "$TMP/s.json"; }
+
+# --- the bundle ----------------------------------------------------------------------------
+"$AIRLOCK_FEED" keygen -W -p "$TMP/k.pub" -s "$TMP/k.sec" >/dev/null
+if "$AIRLOCK_FEED" build -q -s "$TMP/k.sec" -o "$TMP/b.db.zst" \
+	"rhel-oval:$DO/rhel-8.oval.xml.xz" "rhel-oval:$DO/RHEL8-ansible-2-including-unpatched.oval.xml.bz2" \
+	"oracle-oval:$DO/ELSA-2007-0057.xml" "suse-oval:$DO/suse-edited.xml" 2>"$TMP/err"; then
+	pass "bundle built from four OVAL files"
+else
+	fail "airlock-feed build: $(cat "$TMP/err")"; finish
+fi
+expect_status 0 "$AIRLOCK" verify -p "$TMP/k.pub" "$TMP/b.db.zst" && pass "bundle verifies"
+
+# --- rhel8-libuuid: the real RHEL 8 database ---------------------------------------------------
+r=$TMP/r1; mkdir -p "$r/var/lib/rpm"
+cp "$DATA/rpm/bdb/rhel-8-libuuid/Packages" "$r/var/lib/rpm/Packages"
+osrel "$r" rhel 8.8 "Red Hat Enterprise Linux"
+image "$TMP/rhel8-libuuid.tar" "$r"
+if scan "$TMP/rhel8-libuuid.tar" 0; then
+	got=$(jqs '[.namespace, (.findings | length), (.not_assessed | length)] | @tsv')
+	if [ "$got" = "$(printf 'rhel:8\t0\t0')" ]; then
+		pass "rhel8-libuuid: rhel:8, assessed, clean"
+	else
+		fail "rhel8-libuuid: namespace, findings, not assessed: $got"
+	fi
+fi
+expect_status 0 "$AIRLOCK" packages -f json "$TMP/rhel8-libuuid.tar" &&
+	[ "$(jq -r '.packages[] | .name + " " + .version' "$TMP/out")" = "libuuid 2.32.1-42.el8_8" ] &&
+	pass "rhel8-libuuid: the package is read" || fail "rhel8-libuuid: packages: $(cat "$TMP/out")"
+
+# --- rhel8-rebuilt: Red Hat's names and versions, not Red Hat's key -------------------------------
+for v in "60.5.1-1.el8 0:60.6.1-1.el8" "2.9.0-1.el8ae 0:2.9.1-1.el8"; do
+	# shellcheck disable=SC2086
+	[ "$("$AIRLOCK" vercmp rpm $v)" = "<" ] || fail "premise: $v is not <"
+done
+r=$TMP/r2
+SIGN_KEY=
+if command -v gpg >/dev/null 2>&1; then
+	GNUPGHOME=$TMP/gnupg; export GNUPGHOME; mkdir -m 700 "$GNUPGHOME"
+	gpg --batch --quiet --pinentry-mode loopback --passphrase '' \
+		--quick-gen-key 'airlock oval-scan <test@airlock.invalid>' rsa2048 sign never 2>/dev/null
+	SIGN_KEY=$(gpg --batch --list-keys --with-colons 2>/dev/null | awk -F: '/^pub/ {print tolower($5); exit}')
+fi
+if rpms "$r/var/lib/rpm" firefox-60.5.1-1.el8 ansible-2.9.0-1.el8ae; then
+	osrel "$r" rhel 8.1 "Red Hat Enterprise Linux"
+	image "$TMP/rhel8-rebuilt.tar" "$r"
+	if [ -n "$SIGN_KEY" ]; then
+		kid=$(rpm --dbpath "$r/var/lib/rpm" -q --qf '%{RSAHEADER:pgpsig}' firefox | sed -n 's/.*Key ID //p')
+		[ "$kid" = "$SIGN_KEY" ] && pass "rhel8-rebuilt: firefox signed by $SIGN_KEY (rpm says so)" ||
+			fail "rhel8-rebuilt: rpm reports key '$kid', want $SIGN_KEY"
+	fi
+	expect_status 0 "$AIRLOCK" packages -f json "$TMP/rhel8-rebuilt.tar" &&
+		[ "$(jq -r '[.packages[] | .name + " " + .version] | join(", ")' "$TMP/out")" = \
+		"ansible 2.9.0-1.el8ae, firefox 60.5.1-1.el8" ] &&
+		pass "rhel8-rebuilt: both packages read (the signed one's OpenPGP packet included)" ||
+		fail "rhel8-rebuilt: packages: $(cat "$TMP/out")"
+	if scan "$TMP/rhel8-rebuilt.tar" 0; then
+		got=$(jqs '[.namespace, (.findings | length), (.not_assessed | length)] | @tsv')
+		[ "$got" = "$(printf 'rhel:8\t0\t0')" ] &&
+			pass "rhel8-rebuilt: nothing matched without Red Hat's key" ||
+			fail "rhel8-rebuilt: $got: $(jqs '.findings[] | .vulnerability + " " + .package')"
+	fi
+else
+	fail "rhel8-rebuilt: rpmbuild/rpm could not make the database"
+fi
+SIGN_KEY=
+
+# --- sles15-krb5: a finding with its record and comparison ------------------------------------------
+r=$TMP/r3
+if rpms "$r/var/lib/rpm" sles-release-15-58.1 krb5-1.15.2-4.20; then
+	osrel "$r" sles 15 "SLES"
+	image "$TMP/sles15-krb5.tar" "$r"
+	if scan "$TMP/sles15-krb5.tar" 1; then
+		got=$(jqs '.findings[] | [.vulnerability, .package, .installed_version, .status,
+			.fixed_version, .record, .comparison, .source, .namespace] | join("|")')
+		want="CVE-2010-1323|krb5|1.15.2-4.20|fixed|0:1.15.2-4.25|SUSE-SR:2010:023|1.15.2-4.20 < 0:1.15.2-4.25 (rpm)|suse-oval|sles:15"
+		[ "$got" = "$want" ] && pass "sles15-krb5: $want" ||
+			fail "sles15-krb5: got '$got', want '$want'"
+		[ "$(jqs '.not_assessed | length')" = 0 ] || fail "sles15-krb5: not assessed: $(jqs .not_assessed)"
+	fi
+else
+	fail "sles15-krb5: rpmbuild/rpm could not make the database"
+fi
+
+# --- sles12: a release no feed of the bundle covers ---------------------------------------------
+r=$TMP/r4; mkdir -p "$r/var/lib/rpm"
+zstd -dq "$DATA/rpm/bdb/sles-12sp4/Packages.zst" -o "$r/var/lib/rpm/Packages"
+osrel "$r" sles 12.4 "SLES"
+image "$TMP/sles12.tar" "$r"
+if scan "$TMP/sles12.tar" 2; then
+	got=$(jqs '[.namespace, (.findings | length), (.not_assessed | map(select(.kind == "package")) | length),
+		(.not_assessed[] | select(.kind == "os") | .reason)] | @tsv')
+	[ "$got" = "$(printf 'sles:12.4\t0\t108\tthe bundle has no feed for sles:12.4')" ] &&
+		pass "sles12: sles:12.4 and its 108 packages not assessed" || fail "sles12: $got"
+fi
+finish
