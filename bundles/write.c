@@ -310,7 +310,10 @@ static const char *const stmt_sql[ST_COUNT] = {
 	"INSERT INTO source (name, format, parser_version) VALUES (?1, ?2, ?3)",
 	"INSERT INTO source_input (source_id, path, sha256, bytes, upstream_time) "
 	    "VALUES (?1, ?2, ?3, ?4, ?5)",
-	"INSERT OR IGNORE INTO namespace (source_id, name, coverage) VALUES (?1, ?2, ?3)",
+	/* a source declaring a namespace twice (two files): "complete" wins */
+	"INSERT INTO namespace (source_id, name, coverage) VALUES (?1, ?2, ?3) "
+	    "ON CONFLICT (source_id, name) DO UPDATE SET coverage = 'complete' "
+	    "WHERE excluded.coverage = 'complete'",
 	"INSERT INTO affected (source_id, vuln_id, ecosystem, namespace, package, "
 	    "name_kind, state, fixed_version, severity, vendor_severity, vendor_status, "
 	    "note) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",

@@ -28,7 +28,8 @@ int bundle_writer_input(struct ctx *c, struct bundle_writer *w, const char *path
 /* Declares that the current source covers namespace (even with no rows in it). */
 int bundle_writer_namespace(struct ctx *c, struct bundle_writer *w, const char *namespace);
 /* The same, saying how complete the source is for it: "complete" (every known
- * vulnerability is listed) or "fixes-only" (only fixed ones, e.g. Alpine secdb). */
+ * vulnerability is listed) or "fixes-only" (only fixed ones, e.g. Alpine secdb).
+ * Declared twice by one source (two input files), "complete" wins. */
 int bundle_writer_namespace_coverage(struct ctx *c, struct bundle_writer *w,
     const char *namespace, const char *coverage);
 /* row->source is ignored: rows belong to the current source. */

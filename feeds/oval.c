@@ -176,6 +176,7 @@ struct oparser {
 	int64_t ncmp, nzero;
 	char *extend_stack[OVAL_EXTEND_DEPTH_MAX];
 	int nextend;
+	const char *path;				/* input file, NULL for a buffer */
 	struct oval_nslist file_ns;			/* pass 1: the file's namespaces */
 	struct {
 		char ns[OVAL_NS_MAX];
@@ -2859,7 +2860,7 @@ resolve(struct oparser *p, int64_t *records)
 {
 	sqlite3_stmt *st = p->st[S_DEF_EMIT];
 	size_t i;
-	int rc, r = 0;
+	int rc, r = 0, whole;
 
 	if ((r = pass_namespaces(p)) != 0)
 		return r;
@@ -2875,9 +2876,11 @@ resolve(struct oparser *p, int64_t *records)
 		return perr_at(p, 0, E_FORMAT, "no definition for a release %s covers "
 		    "(%lld definitions, %lld skipped)", p->v->source,
 		    (long long)p->stats.definitions, (long long)p->stats.skipped);
+	whole = p->path == NULL || p->v->whole_release == NULL ||
+	    p->v->whole_release(p->path);
 	for (i = 0; p->w != NULL && i < p->ncovered; i++)
 		if ((r = bundle_writer_namespace_coverage(p->c, p->w, p->covered[i].ns,
-		    p->covered[i].complete ? "complete" : "fixes-only")) != 0)
+		    whole && p->covered[i].complete ? "complete" : "fixes-only")) != 0)
 			return r;
 	return 0;
 }
@@ -2963,6 +2966,7 @@ oval_parse_file(struct ctx *c, const struct oval_vendor *v, const char *path,
 	int r;
 
 	*records = 0;
+	p->path = path;
 	if ((r = feed_stream_open_file(c, path, &oval_limits, &p->in)) == 0 &&
 	    (r = run(p, arg, records)) == 0 &&
 	    (r = feed_stream_finish(p->in, hex, &bytes)) == 0 && w != NULL)

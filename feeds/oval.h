@@ -108,6 +108,13 @@ struct oval_vendor {
 	 * unfixed, wont-fix or unknown.
 	 */
 	int (*lists_unfixed)(const struct oval_meta *m, const char *state);
+	/*
+	 * Whether the input file (by its published name) covers its whole
+	 * release; 0 for a file of one product stream (Red Hat's
+	 * "ansible-2-including-unpatched"), whose namespaces then stay
+	 * "fixes-only" whatever it lists. NULL: every file does.
+	 */
+	int (*whole_release)(const char *path);
 	/* Note added to a def all of whose version tests compare with "0:0"
 	 * (Debian: "less than 0" is how it writes both not-affected and open
 	 * issues); NULL for none. */

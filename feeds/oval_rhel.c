@@ -157,6 +157,33 @@ rhel_verdict(struct ctx *c, const struct oval_meta *m, const struct oval_facts *
 	return 0;
 }
 
+/*
+ * Red Hat publishes one file per release ("rhel-8-including-unpatched.oval.
+ * xml.bz2", "rhel-8.oval.xml") and one per product stream beside it
+ * ("ansible-2-including-unpatched...", "rhel-6-extras-including-unpatched...").
+ * Only the first kind can say a release's list is complete.
+ */
+static int
+rhel_whole_release(const char *path)
+{
+	static const char *const tails[] = { ".oval.xml", ".oval.xml.bz2",
+		".oval.xml.gz", ".oval.xml.xz", ".oval.xml.zst", NULL };
+	static const char unpatched[] = "-including-unpatched";
+	const char *base = strrchr(path, '/') ? strrchr(path, '/') + 1 : path;
+	size_t i = 5, n;
+
+	if (strncmp(base, "rhel-", 5) != 0 || base[i] < '0' || base[i] > '9')
+		return 0;
+	while (base[i] >= '0' && base[i] <= '9')
+		i++;
+	if (strncmp(base + i, unpatched, sizeof(unpatched) - 1) == 0)
+		i += sizeof(unpatched) - 1;
+	for (n = 0; tails[n] != NULL; n++)
+		if (strcmp(base + i, tails[n]) == 0)
+			return 1;
+	return 0;
+}
+
 const struct oval_vendor oval_vendor_rhel = {
 	.source = "rhel-oval",
 	.ecosystem = "rpm",
@@ -166,6 +193,7 @@ const struct oval_vendor oval_vendor_rhel = {
 	.severity = rhel_severity,
 	.advisory = rhel_advisory,
 	.verdict = rhel_verdict,
+	.whole_release = rhel_whole_release,
 };
 
 static int

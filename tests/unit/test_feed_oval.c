@@ -503,7 +503,9 @@ DEFINE_TEST(test_feed_oval_rhel_unpatched)
 	ASSERT_COUNTS(db, 5, 10, 10);
 	/* they name no platform: the file's one release (from the two RHSAs'
 	 * "Red Hat Ansible Engine 2.9 for RHEL 8") */
-	ASSERT_Q(db, "SELECT name || ' ' || coverage FROM namespace", "rhel:8 complete");
+	/* a product stream's file (ansible-2), not the release's own: even with
+	 * unfixed states it cannot say rhel:8's list is complete */
+	ASSERT_Q(db, "SELECT name || ' ' || coverage FROM namespace", "rhel:8 fixes-only");
 	ASSERT_Q(db, "SELECT def_id || '|' || class || '|' || state || '|' || "
 	    "ifnull(advisory, '-') || '|' || ifnull(vendor_status, '-') || '|' || severity "
 	    "FROM oval_def ORDER BY id",
@@ -1113,4 +1115,39 @@ DEFINE_TEST(test_feed_oval_namespaces)
 	r = parse_mini(&c, "rhel-oval", doc, &n);
 	free(doc);
 	ASSERT_ERR(&c, r, E_FORMAT, "resolution state 'Wontfix' is not one of");
+}
+
+/*
+ * Coverage of Red Hat files by their published names: only a release's own
+ * "rhel-N-including-unpatched" file makes rhel:N complete; a product stream's
+ * file with the same bytes does not.
+ */
+DEFINE_TEST(test_feed_oval_rhel_whole_release)
+{
+	static const char *const names[][2] = {
+		{ "rhel-8-including-unpatched.oval.xml.bz2", "rhel:8 complete" },
+		{ "ansible-2-including-unpatched.oval.xml.bz2", "rhel:8 fixes-only" },
+		{ "rhel-6-extras-including-unpatched.oval.xml.bz2", "rhel:8 fixes-only" },
+		{ "rhel-8-including-unpatched.oval.xml.bz2.orig", "rhel:8 fixes-only" },
+	};
+	struct ctx c;
+	uint8_t *buf;
+	size_t len, i;
+	sqlite3 *db;
+	char dbname[32];
+	int64_t n;
+
+	ctx_init(&c);
+	buf = test_slurp(test_data(OVAL_DIR "RHEL8-ansible-2-including-unpatched.oval.xml.bz2"),
+	    &len);
+	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+		snprintf(dbname, sizeof(dbname), "w%zu.db", i);
+		ASSERT_OK(&c, file_write_atomic(&c, names[i][0], buf, len, 0644));
+		ASSERT_OK(&c, build_oval_db(&c, dbname, &feed_rhel_oval, names[i][0], NULL, &n));
+		ASSERT_INT_EQ(n, 5);
+		ASSERT((db = open_ro(dbname)) != NULL);
+		ASSERT_Q(db, "SELECT name || ' ' || coverage FROM namespace", names[i][1]);
+		sqlite3_close(db);
+	}
+	free(buf);
 }
