@@ -182,11 +182,23 @@ typedef int (*bundle_affected_fn)(struct ctx *c, const struct bundle_affected *r
 typedef int (*bundle_source_fn)(struct ctx *c, const struct bundle_source_info *src,
     void *arg);
 
-/* Every row for (ecosystem, namespace, package, name_kind), in vuln_id order.
+/* Every row for (ecosystem, namespace, package, name_kind), in vuln_id order,
+ * then source name, then input order.
  * A callback's non-zero return stops the walk and is returned. */
 int bundle_query_package(struct ctx *c, struct bundle *b, const char *ecosystem,
     const char *namespace, const char *package, const char *name_kind,
     bundle_affected_fn fn, void *arg);
+/* The same rows in the same order without their description (row->description
+ * is NULL), read from the affected index without a sort or a vuln lookup per
+ * row (much cheaper): the matcher fetches the descriptions of its findings
+ * only, with bundle_vuln_description. */
+int bundle_query_package_brief(struct ctx *c, struct bundle *b, const char *ecosystem,
+    const char *namespace, const char *package, const char *name_kind,
+    bundle_affected_fn fn, void *arg);
+/* The description that source (a source name) stored for vuln_id, as the rows of
+ * bundle_query_package carry it: *out is allocated (free()) or NULL (none). */
+int bundle_vuln_description(struct ctx *c, struct bundle *b, const char *source,
+    const char *vuln_id, char **out);
 /* How the bundle covers namespace (e.g. "debian:12"): *cov is
  * BUNDLE_NS_NONE (no source), BUNDLE_NS_FIXES_ONLY (only sources that list fixes,
  * so an absent package is not known safe) or BUNDLE_NS_COMPLETE (some source
@@ -221,8 +233,7 @@ int bundle_vuln_severity(struct ctx *c, struct bundle *b, const char *vuln_id,
  * Rows are checked before they reach a callback (a required column NULL, a
  * word outside the schema's vocabulary: E_FORMAT); the criteria string is
  * parsed by the evaluator. Strings are borrowed for the callback's duration.
- * The statements are prepared once and reused until bundle_oval_release(),
- * which match_run() calls when done (bundle_close() also finalizes them).
+ * Their statements are kept as the others' are (bundle_statements_keep).
  */
 struct bundle_oval_def_row {
 	int64_t id;
@@ -288,9 +299,26 @@ int bundle_oval_def_vulns(struct ctx *c, struct bundle *b, int64_t def,
 /* The test test (E_NOTFOUND when there is none), with its names. */
 int bundle_oval_test_get(struct ctx *c, struct bundle *b, int64_t test,
     bundle_oval_test_fn fn, void *arg);
-/* Finalizes the statements the calls above keep prepared. NULL is a no-op. */
+/* bundle_statements_release(), under its older name. */
 void bundle_oval_release(struct bundle *b);
 /* ---- end of OVAL ---------------------------------------------------------- */
+
+/*
+ * Statement reuse, for a run of many lookups (match_run() brackets its own).
+ * After bundle_statements_keep(b), the lookups (bundle_query_package*,
+ * bundle_vuln_description, bundle_has_namespace, bundle_vuln_severity and the
+ * bundle_oval_* calls) leave the statement they prepared on b, idle, for the
+ * next call, and what they learnt of the schema (whether the cvss table has
+ * rows, how sources are numbered) is remembered: a scan's thousands of
+ * lookups compile each statement once. A
+ * call made while its kept statement is in use (from a callback of the same
+ * query) prepares and finalizes its own. bundle_statements_release(b)
+ * finalizes the kept statements and ends the reuse; bundle_close() does it
+ * too. The database must not change in between. Without keep, each call
+ * prepares and finalizes its own statement. NULL is a no-op for both.
+ */
+void bundle_statements_keep(struct bundle *b);
+void bundle_statements_release(struct bundle *b);
 
 /*
  * Lookup timing, for AIRLOCK_STATS (see bench/lookup.sh). After

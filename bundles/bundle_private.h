@@ -31,6 +31,32 @@
 #define BUNDLE_PROF_RUNS_MAX	16	/* statement runs in progress timed apart (open.c) */
 
 /*
+ * The statements of query.c, by what they do: the index of a kept statement in
+ * struct bundle's kept[] (query.c's kept_sql[] holds the SQL of each).
+ */
+enum bundle_q {
+	BQ_PACKAGE,		/* bundle_query_package: rows with their description */
+	BQ_PACKAGE_BRIEF,	/* bundle_query_package_brief, in the index's order */
+	BQ_PACKAGE_BRIEF_BYNAME, /* the same, sources not numbered in name order */
+	BQ_DESCRIPTION,		/* bundle_vuln_description */
+	BQ_NAMESPACE,		/* bundle_has_namespace */
+	BQ_SOURCE_ORDER,	/* are source ids in name order? (once per keeping) */
+	BQ_HAS_CVSS,		/* is there a cvss table? (once per keeping) */
+	BQ_CVSS_ROWS,		/* does it have a row? (once per keeping) */
+	BQ_SEVERITY,		/* bundle_vuln_severity */
+	BQ_OVAL_PRESENT,	/* bundle_oval_present */
+	BQ_OVAL_CANDIDATES,	/* bundle_oval_candidates */
+	BQ_OVAL_DEF,		/* bundle_oval_def_get */
+	BQ_OVAL_VULNS,		/* bundle_oval_def_vulns */
+	BQ_OVAL_TEST,		/* bundle_oval_test_get */
+	BQ_COUNT
+};
+
+/* What query.c learns of the database while it keeps statements (bits of facts). */
+#define BUNDLE_FACT_SOURCE_ORDER 0x1	/* sources_in_name_order is known */
+#define BUNDLE_FACT_CVSS	0x2	/* cvss_rows is known */
+
+/*
  * An open bundle: the verified metadata and the read-only in-memory database.
  * image is the decompressed database the connection reads (owned here, freed
  * by bundle_close() after the connection; not sqlite3_malloc'd because SQLite's
@@ -53,6 +79,19 @@ struct bundle {
 	size_t prof_nrun;
 	int prof_compiling;		/* a compile started (authorizer), no run yet */
 	sqlite3_stmt *prof_run[BUNDLE_PROF_RUNS_MAX];
+	/*
+	 * Statement reuse (query.c; bundle.h, bundle_statements_keep). While keep
+	 * is set, kept[q] is statement q prepared by an earlier call and idle
+	 * (reset, no bindings), or NULL; the bundle owns them, and
+	 * bundle_statements_release() (also called by bundle_close()) finalizes
+	 * them and forgets facts. Zero (a struct bundle of a test, memset) is
+	 * "not keeping": every call prepares and finalizes its own statement.
+	 */
+	int keep;
+	sqlite3_stmt *kept[BQ_COUNT];
+	unsigned facts;			/* BUNDLE_FACT_* known */
+	int sources_in_name_order;	/* source ids ascend as their names do */
+	int cvss_rows;			/* the cvss table exists and has a row */
 };
 
 /* keys.c */

@@ -396,6 +396,7 @@ bundle_close(struct bundle *b)
 {
 	if (b == NULL)
 		return;
+	bundle_statements_release(b);	/* the kept statements (query.c) */
 	if (b->db != NULL) {
 		sqlite3_stmt *st;
 

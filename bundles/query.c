@@ -6,6 +6,13 @@
  * severity outside format 1's vocabulary, is E_FORMAT rather than a surprise in
  * the matcher. Strings handed to callbacks point into SQLite's row buffers and
  * are valid for the duration of the callback only.
+ *
+ * Statements: every function takes its statement from q_stmt() and hands it
+ * back to q_done() on every path. While the bundle keeps statements
+ * (bundle_statements_keep), q_done() leaves it reset in b->kept[] for the next
+ * call, and the schema facts (cvss rows, source numbering) are looked up once;
+ * otherwise it is finalized. b->kept[] belongs to the bundle:
+ * bundle_statements_release() and bundle_close() finalize it.
  */
 #include "config.h"
 
@@ -19,6 +26,7 @@
 #include "bundles/bundle.h"
 #include "bundles/bundle_private.h"
 
+/* The affected rows of a package with their description (bundle_query_package). */
 static const char package_sql[] =
 "SELECT s.name, a.vuln_id, a.ecosystem, a.namespace, a.package, a.name_kind,\n"
 "       a.state, a.fixed_version, a.severity, a.vendor_severity, a.vendor_status,\n"
@@ -28,6 +36,42 @@ static const char package_sql[] =
 "  LEFT JOIN vuln AS v ON v.source_id = a.source_id AND v.vuln_id = a.vuln_id\n"
 " WHERE a.ecosystem = ?1 AND a.namespace = ?2 AND a.package = ?3 AND a.name_kind = ?4\n"
 " ORDER BY a.vuln_id, s.name, a.id";
+
+/*
+ * The same rows without the description (bundle_query_package_brief): no vuln
+ * lookup per row, and ordered as the affected_package index (ecosystem,
+ * namespace, package, name_kind, vuln_id, source_id, then the rowid) is, so
+ * without a sort. That is the order above when the source ids ascend as their
+ * names do (airlock-feed numbers sources in build order, and a bundle of one
+ * source always does); package_brief_byname_sql serves the other bundles.
+ */
+static const char package_brief_sql[] =
+"SELECT s.name, a.vuln_id, a.ecosystem, a.namespace, a.package, a.name_kind,\n"
+"       a.state, a.fixed_version, a.severity, a.vendor_severity, a.vendor_status,\n"
+"       a.note, NULL, a.id\n"
+"  FROM affected AS a\n"
+"  JOIN source AS s ON s.id = a.source_id\n"
+" WHERE a.ecosystem = ?1 AND a.namespace = ?2 AND a.package = ?3 AND a.name_kind = ?4\n"
+" ORDER BY a.vuln_id, a.source_id, a.id";
+
+static const char package_brief_byname_sql[] =
+"SELECT s.name, a.vuln_id, a.ecosystem, a.namespace, a.package, a.name_kind,\n"
+"       a.state, a.fixed_version, a.severity, a.vendor_severity, a.vendor_status,\n"
+"       a.note, NULL, a.id\n"
+"  FROM affected AS a\n"
+"  JOIN source AS s ON s.id = a.source_id\n"
+" WHERE a.ecosystem = ?1 AND a.namespace = ?2 AND a.package = ?3 AND a.name_kind = ?4\n"
+" ORDER BY a.vuln_id, s.name, a.id";
+
+/* 1 when no source has a higher id than one whose name sorts after its own. */
+static const char source_order_sql[] =
+"SELECT NOT EXISTS (SELECT 1 FROM source AS x JOIN source AS y\n"
+"                    ON y.id > x.id AND y.name < x.name)";
+
+/* The vuln row that package_sql's LEFT JOIN finds. */
+static const char description_sql[] =
+"SELECT v.description FROM vuln AS v JOIN source AS s ON s.id = v.source_id\n"
+" WHERE s.name = ?1 AND v.vuln_id = ?2";
 
 static const char namespace_sql[] =
 "SELECT coalesce(max(CASE coverage WHEN 'complete' THEN 2 ELSE 1 END), 0)\n"
@@ -44,6 +88,10 @@ static const char inputs_sql[] =
 
 static const char has_cvss_sql[] =
 "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'cvss'";
+
+/* Prepared only when the table exists (a bundle older than it has none). */
+static const char cvss_rows_sql[] =
+"SELECT EXISTS (SELECT 1 FROM cvss)";
 
 /* The preference order of bundle_vuln_severity, in SQL (documented in bundle.h). */
 static const char severity_sql[] =
@@ -69,6 +117,7 @@ q_err(struct ctx *c, struct bundle *b, const char *what)
 	return ctx_err(c, code, "bundle: %s: %s", what, sqlite3_errmsg(b->db));
 }
 
+/* Statements used once per call (bundle_sources, bundle_source_inputs): never kept. */
 static int
 q_prepare(struct ctx *c, struct bundle *b, const char *sql, const char *what,
     sqlite3_stmt **st)
@@ -79,6 +128,94 @@ q_prepare(struct ctx *c, struct bundle *b, const char *sql, const char *what,
 	if (sqlite3_prepare_v2(b->db, sql, -1, st, NULL) != SQLITE_OK)
 		return q_err(c, b, what);
 	return 0;
+}
+
+/* SQL of the statements q_stmt() hands out (bundle_private.h: enum bundle_q). */
+static const char *
+q_sql(enum bundle_q q);
+
+/*
+ * Statement q, idle with no bindings: the kept one when there is one not in
+ * use, else a new one. Whatever it returns goes back through q_done().
+ */
+static int
+q_stmt(struct ctx *c, struct bundle *b, enum bundle_q q, const char *what,
+    sqlite3_stmt **out)
+{
+	*out = NULL;
+	if (b == NULL || b->db == NULL)
+		return ctx_err(c, E_INTERNAL, "%s: bundle not open", what);
+	if (b->kept[q] != NULL && !sqlite3_stmt_busy(b->kept[q])) {
+		*out = b->kept[q];
+		return 0;
+	}
+	if (sqlite3_prepare_v3(b->db, q_sql(q), -1, b->keep ? SQLITE_PREPARE_PERSISTENT : 0,
+	    out, NULL) != SQLITE_OK) {
+		*out = NULL;
+		return q_err(c, b, what);
+	}
+	return 0;
+}
+
+/* Ends a run of st (from q_stmt): kept for the next call, or finalized. */
+static void
+q_done(struct bundle *b, enum bundle_q q, sqlite3_stmt *st)
+{
+	if (st == NULL)
+		return;
+	if (b->keep && (b->kept[q] == NULL || b->kept[q] == st)) {
+		sqlite3_reset(st);
+		sqlite3_clear_bindings(st);
+		b->kept[q] = st;
+		return;
+	}
+	sqlite3_finalize(st);
+}
+
+void
+bundle_statements_keep(struct bundle *b)
+{
+	if (b != NULL)
+		b->keep = 1;
+}
+
+void
+bundle_statements_release(struct bundle *b)
+{
+	size_t i;
+
+	if (b == NULL)
+		return;
+	for (i = 0; i < BQ_COUNT; i++) {
+		sqlite3_finalize(b->kept[i]);	/* NULL is a no-op */
+		b->kept[i] = NULL;
+	}
+	b->keep = 0;
+	b->facts = 0;
+}
+
+void
+bundle_oval_release(struct bundle *b)
+{
+	bundle_statements_release(b);
+}
+
+/* A one-row, one-integer query of the schema (q_stmt's q): its value in *v. */
+static int
+q_int(struct ctx *c, struct bundle *b, enum bundle_q q, const char *what, int *v)
+{
+	sqlite3_stmt *st = NULL;
+	int r;
+
+	*v = 0;
+	if ((r = q_stmt(c, b, q, what, &st)) != 0)
+		return r;
+	if (sqlite3_step(st) != SQLITE_ROW)
+		r = q_err(c, b, what);
+	else
+		*v = sqlite3_column_int(st, 0);
+	q_done(b, q, st);
+	return r;
 }
 
 static int
@@ -98,8 +235,9 @@ col(sqlite3_stmt *st, int i)
 	return (const char *)sqlite3_column_text(st, i);
 }
 
-int
-bundle_query_package(struct ctx *c, struct bundle *b, const char *ecosystem,
+/* The rows of statement q (BQ_PACKAGE or a brief one) for the package. */
+static int
+query_package(struct ctx *c, struct bundle *b, enum bundle_q q, const char *ecosystem,
     const char *namespace, const char *package, const char *name_kind,
     bundle_affected_fn fn, void *arg)
 {
@@ -114,7 +252,7 @@ bundle_query_package(struct ctx *c, struct bundle *b, const char *ecosystem,
 	if (ecosystem == NULL || namespace == NULL || package == NULL || name_kind == NULL ||
 	    fn == NULL)
 		return ctx_err(c, E_INTERNAL, "bundle_query_package: null argument");
-	if ((r = q_prepare(c, b, package_sql, "affected", &st)) != 0)
+	if ((r = q_stmt(c, b, q, "affected", &st)) != 0)
 		goto out;
 	sqlite3_bind_text(st, 1, ecosystem, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 2, namespace, -1, SQLITE_STATIC);
@@ -157,7 +295,56 @@ bundle_query_package(struct ctx *c, struct bundle *b, const char *ecosystem,
 	}
 	r = 0;
  out:
-	sqlite3_finalize(st);
+	q_done(b, q, st);
+	return r;
+}
+
+int
+bundle_query_package(struct ctx *c, struct bundle *b, const char *ecosystem,
+    const char *namespace, const char *package, const char *name_kind,
+    bundle_affected_fn fn, void *arg)
+{
+	return query_package(c, b, BQ_PACKAGE, ecosystem, namespace, package, name_kind, fn,
+	    arg);
+}
+
+int
+bundle_query_package_brief(struct ctx *c, struct bundle *b, const char *ecosystem,
+    const char *namespace, const char *package, const char *name_kind,
+    bundle_affected_fn fn, void *arg)
+{
+	int r;
+
+	if (b != NULL && !(b->facts & BUNDLE_FACT_SOURCE_ORDER)) {
+		if ((r = q_int(c, b, BQ_SOURCE_ORDER, "source", &b->sources_in_name_order)) != 0)
+			return r;
+		if (b->keep)
+			b->facts |= BUNDLE_FACT_SOURCE_ORDER;
+	}
+	return query_package(c, b, b != NULL && b->sources_in_name_order ? BQ_PACKAGE_BRIEF :
+	    BQ_PACKAGE_BRIEF_BYNAME, ecosystem, namespace, package, name_kind, fn, arg);
+}
+
+int
+bundle_vuln_description(struct ctx *c, struct bundle *b, const char *source,
+    const char *vuln_id, char **out)
+{
+	sqlite3_stmt *st = NULL;
+	int rc, r;
+
+	*out = NULL;
+	if (source == NULL || vuln_id == NULL)
+		return ctx_err(c, E_INTERNAL, "bundle_vuln_description: null argument");
+	if ((r = q_stmt(c, b, BQ_DESCRIPTION, "vuln", &st)) != 0)
+		return r;
+	sqlite3_bind_text(st, 1, source, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, vuln_id, -1, SQLITE_STATIC);
+	if ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		if (col(st, 0) != NULL)
+			*out = xstrdup(col(st, 0));
+	} else if (rc != SQLITE_DONE)
+		r = q_err(c, b, "vuln");
+	q_done(b, BQ_DESCRIPTION, st);
 	return r;
 }
 
@@ -170,7 +357,7 @@ bundle_has_namespace(struct ctx *c, struct bundle *b, const char *namespace, int
 	*yes = 0;
 	if (namespace == NULL)
 		return ctx_err(c, E_INTERNAL, "bundle_has_namespace: null namespace");
-	if ((r = q_prepare(c, b, namespace_sql, "namespace", &st)) != 0)
+	if ((r = q_stmt(c, b, BQ_NAMESPACE, "namespace", &st)) != 0)
 		goto out;
 	sqlite3_bind_text(st, 1, namespace, -1, SQLITE_STATIC);
 	if (sqlite3_step(st) != SQLITE_ROW) {
@@ -184,7 +371,7 @@ bundle_has_namespace(struct ctx *c, struct bundle *b, const char *namespace, int
 	}
 	r = 0;
  out:
-	sqlite3_finalize(st);
+	q_done(b, BQ_NAMESPACE, st);
 	return r;
 }
 
@@ -284,6 +471,28 @@ static const struct {
 
 static const char *const cvss_versions[] = { "2.0", "3.0", "3.1", "4.0", NULL };
 
+/* *yes: the cvss table exists and has a row (an older bundle has no table; one
+ * built without NVD has an empty one: either way there is nothing to look up). */
+static int
+cvss_rows(struct ctx *c, struct bundle *b, int *yes)
+{
+	int r;
+
+	if (b != NULL && (b->facts & BUNDLE_FACT_CVSS)) {
+		*yes = b->cvss_rows;
+		return 0;
+	}
+	if ((r = q_int(c, b, BQ_HAS_CVSS, "cvss", yes)) != 0)
+		return r;
+	if (*yes && (r = q_int(c, b, BQ_CVSS_ROWS, "cvss", yes)) != 0)
+		return r;
+	if (b->keep) {
+		b->cvss_rows = *yes;
+		b->facts |= BUNDLE_FACT_CVSS;
+	}
+	return 0;
+}
+
 int
 bundle_vuln_severity(struct ctx *c, struct bundle *b, const char *vuln_id,
     const char **severity, const char **version, double *score)
@@ -291,25 +500,16 @@ bundle_vuln_severity(struct ctx *c, struct bundle *b, const char *vuln_id,
 	sqlite3_stmt *st = NULL;
 	const char *v, *bs;
 	size_t i;
-	int rc, r = E_INTERNAL;
+	int rc, rows, r = E_INTERNAL;
 
 	*severity = NULL;
 	*version = NULL;
 	*score = -1;
 	if (vuln_id == NULL)
 		return ctx_err(c, E_INTERNAL, "bundle_vuln_severity: null vuln_id");
-	if ((r = q_prepare(c, b, has_cvss_sql, "cvss", &st)) != 0)
-		goto out;
-	if (sqlite3_step(st) != SQLITE_ROW) {
-		r = q_err(c, b, "cvss");
-		goto out;
-	}
-	if (sqlite3_column_int(st, 0) == 0) {
-		r = 0;		/* an older bundle: no enrichment to offer */
-		goto out;
-	}
-	sqlite3_finalize(st);
-	if ((r = q_prepare(c, b, severity_sql, "cvss", &st)) != 0)
+	if ((r = cvss_rows(c, b, &rows)) != 0 || !rows)
+		return r;		/* no enrichment to offer */
+	if ((r = q_stmt(c, b, BQ_SEVERITY, "cvss", &st)) != 0)
 		goto out;
 	sqlite3_bind_text(st, 1, vuln_id, -1, SQLITE_STATIC);
 	if ((rc = sqlite3_step(st)) == SQLITE_DONE) {
@@ -340,18 +540,12 @@ bundle_vuln_severity(struct ctx *c, struct bundle *b, const char *vuln_id,
 	*score = sqlite3_column_double(st, 2);
 	r = 0;
  out:
-	sqlite3_finalize(st);
+	q_done(b, BQ_SEVERITY, st);
 	return r;
 }
 
 /* ---- OVAL ------------------------------------------------------------------ */
 
-/*
- * The statements stay prepared on the connection between calls: a call looks
- * its SQL text up among the connection's statements (sqlite3_next_stmt) and
- * reuses an idle one, else prepares it (a nested call to the same query, in
- * a callback, gets a second copy). bundle_oval_release() finalizes them all.
- */
 #define OVAL_NAMES_MAX	65536	/* names of one test handed to a callback */
 
 static const char oval_present_sql[] =
@@ -388,10 +582,28 @@ static const char oval_test_sql[] =
 " WHERE t.id = ?1\n"
 " ORDER BY n.id";
 
-static const char *const oval_sqls[] = {
-	oval_present_sql, oval_candidates_sql, oval_def_sql, oval_vulns_sql, oval_test_sql,
-	NULL
-};
+static const char *
+q_sql(enum bundle_q q)
+{
+	static const char *const sql[BQ_COUNT] = {
+		[BQ_PACKAGE] = package_sql,
+		[BQ_PACKAGE_BRIEF] = package_brief_sql,
+		[BQ_PACKAGE_BRIEF_BYNAME] = package_brief_byname_sql,
+		[BQ_DESCRIPTION] = description_sql,
+		[BQ_NAMESPACE] = namespace_sql,
+		[BQ_SOURCE_ORDER] = source_order_sql,
+		[BQ_HAS_CVSS] = has_cvss_sql,
+		[BQ_CVSS_ROWS] = cvss_rows_sql,
+		[BQ_SEVERITY] = severity_sql,
+		[BQ_OVAL_PRESENT] = oval_present_sql,
+		[BQ_OVAL_CANDIDATES] = oval_candidates_sql,
+		[BQ_OVAL_DEF] = oval_def_sql,
+		[BQ_OVAL_VULNS] = oval_vulns_sql,
+		[BQ_OVAL_TEST] = oval_test_sql,
+	};
+
+	return sql[q];
+}
 
 static const char *const oval_ecosystems[] = { "rpm", "deb", NULL };
 static const char *const oval_name_kinds[] = { "binary", "source", NULL };
@@ -425,71 +637,6 @@ in_list_nn(const char *s, const char *const *list)
 	return s != NULL && in_list(s, list);
 }
 
-/* An idle prepared copy of sql, reset with no bindings, or a new one. */
-static int
-oval_stmt(struct ctx *c, struct bundle *b, const char *sql, const char *what,
-    sqlite3_stmt **out)
-{
-	sqlite3_stmt *st = NULL;
-	const char *t;
-
-	*out = NULL;
-	if (b == NULL || b->db == NULL)
-		return ctx_err(c, E_INTERNAL, "%s: bundle not open", what);
-	while ((st = sqlite3_next_stmt(b->db, st)) != NULL) {
-		if (sqlite3_stmt_busy(st) || (t = sqlite3_sql(st)) == NULL || strcmp(t, sql) != 0)
-			continue;
-		sqlite3_reset(st);
-		sqlite3_clear_bindings(st);
-		*out = st;
-		return 0;
-	}
-	if (sqlite3_prepare_v3(b->db, sql, -1, SQLITE_PREPARE_PERSISTENT, out, NULL) !=
-	    SQLITE_OK) {
-		*out = NULL;
-		return q_err(c, b, what);
-	}
-	return 0;
-}
-
-/* Ends a run of a kept statement (it stays prepared). */
-static void
-oval_done(sqlite3_stmt *st)
-{
-	if (st != NULL) {
-		sqlite3_reset(st);
-		sqlite3_clear_bindings(st);
-	}
-}
-
-void
-bundle_oval_release(struct bundle *b)
-{
-	sqlite3_stmt *st;
-	const char *t;
-	size_t i;
-	int again = 1;
-
-	if (b == NULL || b->db == NULL)
-		return;
-	while (again) {
-		again = 0;
-		for (st = sqlite3_next_stmt(b->db, NULL); st != NULL;
-		    st = sqlite3_next_stmt(b->db, st)) {
-			if ((t = sqlite3_sql(st)) == NULL)
-				continue;
-			for (i = 0; oval_sqls[i] != NULL; i++)
-				if (strcmp(t, oval_sqls[i]) == 0)
-					break;
-			if (oval_sqls[i] != NULL) {
-				sqlite3_finalize(st);
-				again = 1;	/* the list changed: walk it again */
-				break;
-			}
-		}
-	}
-}
-
 int
 bundle_oval_present(struct ctx *c, struct bundle *b, int *yes)
 {
@@ -497,13 +644,13 @@ bundle_oval_present(struct ctx *c, struct bundle *b, int *yes)
 	int r;
 
 	*yes = 0;
-	if ((r = oval_stmt(c, b, oval_present_sql, "oval tables", &st)) != 0)
+	if ((r = q_stmt(c, b, BQ_OVAL_PRESENT, "oval tables", &st)) != 0)
 		return r;
 	if (sqlite3_step(st) != SQLITE_ROW)
 		r = q_err(c, b, "oval tables");
 	else
 		*yes = sqlite3_column_int(st, 0) == 5;
-	oval_done(st);
+	q_done(b, BQ_OVAL_PRESENT, st);
 	return r;
 }
 
@@ -518,7 +665,7 @@ bundle_oval_candidates(struct ctx *c, struct bundle *b, const char *ecosystem,
 	if (ecosystem == NULL || namespace == NULL || package == NULL || name_kind == NULL ||
 	    fn == NULL)
 		return ctx_err(c, E_INTERNAL, "bundle_oval_candidates: null argument");
-	if ((r = oval_stmt(c, b, oval_candidates_sql, "oval_index", &st)) != 0)
+	if ((r = q_stmt(c, b, BQ_OVAL_CANDIDATES, "oval_index", &st)) != 0)
 		return r;
 	sqlite3_bind_text(st, 1, ecosystem, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 2, namespace, -1, SQLITE_STATIC);
@@ -536,7 +683,7 @@ bundle_oval_candidates(struct ctx *c, struct bundle *b, const char *ecosystem,
 	if (rc != SQLITE_DONE)
 		r = q_err(c, b, "oval_index");
 out:
-	oval_done(st);
+	q_done(b, BQ_OVAL_CANDIDATES, st);
 	return r;
 }
 
@@ -554,7 +701,7 @@ bundle_oval_def_get(struct ctx *c, struct bundle *b, int64_t def, bundle_oval_de
 
 	if (fn == NULL)
 		return ctx_err(c, E_INTERNAL, "bundle_oval_def_get: null callback");
-	if ((r = oval_stmt(c, b, oval_def_sql, "oval_def", &st)) != 0)
+	if ((r = q_stmt(c, b, BQ_OVAL_DEF, "oval_def", &st)) != 0)
 		return r;
 	sqlite3_bind_int64(st, 1, def);
 	if ((rc = sqlite3_step(st)) != SQLITE_ROW) {
@@ -594,7 +741,7 @@ bundle_oval_def_get(struct ctx *c, struct bundle *b, int64_t def, bundle_oval_de
 	}
 	r = fn(c, &d, arg);
 out:
-	oval_done(st);
+	q_done(b, BQ_OVAL_DEF, st);
 	return r;
 }
 
@@ -607,7 +754,7 @@ bundle_oval_def_vulns(struct ctx *c, struct bundle *b, int64_t def, bundle_oval_
 
 	if (fn == NULL)
 		return ctx_err(c, E_INTERNAL, "bundle_oval_def_vulns: null callback");
-	if ((r = oval_stmt(c, b, oval_vulns_sql, "oval_def_vuln", &st)) != 0)
+	if ((r = q_stmt(c, b, BQ_OVAL_VULNS, "oval_def_vuln", &st)) != 0)
 		return r;
 	sqlite3_bind_int64(st, 1, def);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
@@ -622,7 +769,7 @@ bundle_oval_def_vulns(struct ctx *c, struct bundle *b, int64_t def, bundle_oval_
 	if (rc != SQLITE_DONE)
 		r = q_err(c, b, "oval_def_vuln");
 out:
-	oval_done(st);
+	q_done(b, BQ_OVAL_VULNS, st);
 	return r;
 }
 
@@ -692,7 +839,7 @@ bundle_oval_test_get(struct ctx *c, struct bundle *b, int64_t test, bundle_oval_
 	memset(cols, 0, sizeof(cols));
 	if (fn == NULL)
 		return ctx_err(c, E_INTERNAL, "bundle_oval_test_get: null callback");
-	if ((r = oval_stmt(c, b, oval_test_sql, "oval_test", &st)) != 0)
+	if ((r = q_stmt(c, b, BQ_OVAL_TEST, "oval_test", &st)) != 0)
 		return r;
 	sqlite3_bind_int64(st, 1, test);
 	/* one row per name (one with a NULL name when there is none): copied, as the
@@ -752,7 +899,7 @@ bundle_oval_test_get(struct ctx *c, struct bundle *b, int64_t test, bundle_oval_
 	}
 	r = fn(c, &t, arg);
 out:
-	oval_done(st);
+	q_done(b, BQ_OVAL_TEST, st);
 	for (i = 0; i < OVAL_TEST_COLS; i++)
 		free(cols[i]);
 	for (i = 0; i < n; i++)

@@ -1,9 +1,21 @@
-/* match.c - packages x bundle rows -> findings, and the not-assessed list. */
+/*
+ * match.c - packages x bundle rows -> findings, and the not-assessed list.
+ *
+ * Lookups (bench/lookup.sh, issue 6): match_run() has the bundle keep its
+ * statements for the run (bundle_statements_keep); binaries that share a
+ * source package (a binary name, for the ecosystems matched by binary) share
+ * one query, whose rows are copied and handed to each of them in inventory
+ * order, so findings come out in the same order as one query per package
+ * would give; a row's description is read once, for its first finding; NVD's
+ * severity once per vulnerability id.
+ */
 #include "config.h"
 
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/ckd.h"
 #include "base/ctx.h"
 #include "base/release.h"
 #include "base/sb.h"
@@ -15,16 +27,34 @@
 #include "pkgdb/pkgdb.h"
 #include "version/version.h"
 
+/*
+ * A feed row copied for the binaries of one source package: a's strings point
+ * into text[], one allocation. The description (brief rows have none) is read
+ * for the row's first finding and shared by the others.
+ */
+struct kept_row {
+	struct bundle_affected a;
+	char *description;	/* owned; NULL: none, or not read yet */
+	int described;		/* description has been read */
+	char text[];
+};
+
+/* NVD's severity of a vulnerability id, looked up once (an open-addressing table). */
+struct nvd_memo {
+	char *vuln_id;		/* owned; NULL: an empty slot */
+	const char *sev;	/* static, or NULL: NVD has none */
+};
+
 struct match_state {
-	struct bundle *b;	/* for NVD's severity (bundle_vuln_severity) */
+	struct bundle *b;	/* for NVD's severity and descriptions */
 	struct match_result *res;
 	const struct pkglist *pkgs;
 	const struct pkg *pkg;
+	struct kept_row *row;	/* the row on_row() judges */
 	size_t cap_f, cap_na;
 	char *version_failed;	/* per package of pkgs: a comparison failed, reported */
-	/* the last NVD severity looked up (findings of one vulnerability come in a row) */
-	char *nvd_vuln;
-	const char *nvd_sev;	/* static, or NULL: none */
+	struct nvd_memo *nvd;	/* nvd_cap slots (a power of 2), nvd_n in use */
+	size_t nvd_cap, nvd_n;
 };
 
 int
@@ -70,41 +100,96 @@ add_not_assessed(struct match_state *st, const char *kind, const char *name,
 	na->reason = xstrdup(reason);
 }
 
+static size_t
+nvd_slot(const char *id, size_t cap)
+{
+	uint64_t h = UINT64_C(14695981039346656037);	/* FNV-1a */
+
+	for (; *id != '\0'; id++)
+		h = (h ^ (unsigned char)*id) * UINT64_C(1099511628211);
+	return (size_t)h & (cap - 1);
+}
+
+/* NVD's severity of vuln_id (bundle_vuln_severity), each id looked up once. */
+static int
+nvd_severity(struct ctx *c, struct match_state *st, const char *vuln_id, const char **sev)
+{
+	struct nvd_memo *old;
+	const char *ver;
+	double score;
+	size_t i, s, oldcap;
+	int r;
+
+	*sev = NULL;
+	if (st->nvd_cap > 0)
+		for (s = nvd_slot(vuln_id, st->nvd_cap); st->nvd[s].vuln_id != NULL;
+		    s = (s + 1) & (st->nvd_cap - 1))
+			if (strcmp(st->nvd[s].vuln_id, vuln_id) == 0) {
+				*sev = st->nvd[s].sev;
+				return 0;
+			}
+	if ((r = bundle_vuln_severity(c, st->b, vuln_id, sev, &ver, &score)) != 0)
+		return r;
+	if ((st->nvd_n + 1) * 2 > st->nvd_cap) {
+		old = st->nvd;
+		oldcap = st->nvd_cap;
+		st->nvd_cap = oldcap ? oldcap * 2 : 256;
+		st->nvd = xcalloc(st->nvd_cap, sizeof(*st->nvd));
+		for (i = 0; i < oldcap; i++) {
+			if (old[i].vuln_id == NULL)
+				continue;
+			for (s = nvd_slot(old[i].vuln_id, st->nvd_cap); st->nvd[s].vuln_id != NULL;
+			    s = (s + 1) & (st->nvd_cap - 1))
+				;
+			st->nvd[s] = old[i];
+		}
+		free(old);
+	}
+	for (s = nvd_slot(vuln_id, st->nvd_cap); st->nvd[s].vuln_id != NULL;
+	    s = (s + 1) & (st->nvd_cap - 1))
+		;
+	st->nvd[s].vuln_id = xstrdup(vuln_id);
+	st->nvd[s].sev = *sev;
+	st->nvd_n++;
+	return 0;
+}
+
 /*
  * Severity: the vendor's normalized one first; when that is "unknown", NVD's
  * best CVSS for the same CVE id (bundle_vuln_severity: Primary before
  * Secondary, v3.1 > v3.0 > v4.0 > v2.0), marked severity_source "nvd".
  * compared is the version the feed's row was compared with (source or
  * binary), record the feed's record id, comparison NULL for "no fix: vendor
- * state STATE".
+ * state STATE". kr is the kept row of row (whose description is read here,
+ * once), or NULL: row->description is the description.
  */
 static int
 finding_add(struct ctx *c, struct match_state *st, const struct pkg *p,
-    const struct bundle_affected *row, const char *compared, const char *record,
-    const char *comparison)
+    const struct bundle_affected *row, struct kept_row *kr, const char *compared,
+    const char *record, const char *comparison)
 {
 	struct match_result *m = st->res;
 	const char *sev = row->severity ? row->severity : "unknown", *src = "vendor";
-	const char *nvd_sev = NULL, *nvd_ver = NULL;
-	double score;
+	const char *nvd_sev = NULL, *description = row->description;
 	struct finding *f;
 	int r;
 
 	if (strcmp(sev, "unknown") == 0 && st->b != NULL) {
-		if (st->nvd_vuln != NULL && strcmp(st->nvd_vuln, row->vuln_id) == 0)
-			nvd_sev = st->nvd_sev;
-		else {
-			if ((r = bundle_vuln_severity(c, st->b, row->vuln_id, &nvd_sev, &nvd_ver,
-			    &score)) != 0)
-				return r;
-			free(st->nvd_vuln);
-			st->nvd_vuln = xstrdup(row->vuln_id);
-			st->nvd_sev = nvd_sev;
-		}
+		if ((r = nvd_severity(c, st, row->vuln_id, &nvd_sev)) != 0)
+			return r;
 		if (nvd_sev != NULL) {
 			sev = nvd_sev;
 			src = "nvd";
 		}
+	}
+	if (kr != NULL) {
+		if (!kr->described) {
+			if ((r = bundle_vuln_description(c, st->b, row->source, row->vuln_id,
+			    &kr->description)) != 0)
+				return r;
+			kr->described = 1;
+		}
+		description = kr->description;
 	}
 
 	if (m->nfindings == st->cap_f) {
@@ -135,21 +220,22 @@ finding_add(struct ctx *c, struct match_state *st, const struct pkg *p,
 	}
 	f->source = xstrdup(row->source);
 	f->namespace = xstrdup(row->namespace);
-	f->description = xstrdup_or_null(row->description);
+	f->description = xstrdup_or_null(description);
 	f->ecosystem = p->ecosystem;
 	f->layer = p->layer;
 	return 0;
 }
 
-/* A finding of the current package from an affected row. */
+/* A finding of the current package from the current affected row (st->row). */
 static int
 add_finding(struct ctx *c, struct match_state *st, const struct bundle_affected *row,
     const char *comparison)
 {
 	const struct pkg *p = st->pkg;
 
-	return finding_add(c, st, p, row, strcmp(row->name_kind, "source") == 0 ?
-	    p->source_version : p->version, row->vuln_id, comparison);
+	return finding_add(c, st, p, row, st->row,
+	    strcmp(row->name_kind, "source") == 0 ? p->source_version : p->version,
+	    row->vuln_id, comparison);
 }
 
 /* Marks p's failed comparison; 1 when it was already reported. */
@@ -541,7 +627,7 @@ on_oval_hit(struct ctx *c, const struct oval_hit *h, void *arg)
 	row.vendor_status = d->vendor_status;
 	row.note = h->note;
 	row.description = h->description;
-	return finding_add(c, st, h->pkg, &row, h->version,
+	return finding_add(c, st, h->pkg, &row, NULL, h->version,
 	    d->advisory ? d->advisory : d->def_id, h->comparison);
 }
 
@@ -660,6 +746,177 @@ out:
 	return r;
 }
 
+/* ---- feed rows, one query per source package ----------------------------------- */
+
+/*
+ * The packages that share a query (the name the rule looks up), and its rows
+ * once read: kept until the last of the packages has been judged.
+ */
+struct pkg_group {
+	const char *name;	/* borrowed from the first package */
+	size_t left;		/* its packages not judged yet */
+	int loaded;		/* rows holds the query's rows */
+	struct kept_row **rows;
+	size_t nrows, cap;
+};
+
+struct name_ix {
+	const char *name;
+	size_t ix;		/* index in the package list */
+};
+
+static int
+cmp_name_ix(const void *va, const void *vb)
+{
+	const struct name_ix *a = va, *b = vb;
+	int d;
+
+	if ((d = strcmp(a->name, b->name)) != 0)
+		return d;
+	return (a->ix > b->ix) - (a->ix < b->ix);
+}
+
+/* Copies s to *p (advanced past its NUL); NULL stays NULL. */
+static const char *
+put_str(char **p, const char *s)
+{
+	char *d = *p;
+	size_t n;
+
+	if (s == NULL)
+		return NULL;
+	n = strlen(s) + 1;
+	memcpy(d, s, n);
+	*p += n;
+	return d;
+}
+
+/* bundle_query_package_brief callback: a copy of the row into the group. */
+static int
+keep_row(struct ctx *c, const struct bundle_affected *row, void *arg)
+{
+	struct pkg_group *g = arg;
+	const char *const s[] = {
+		row->source, row->vuln_id, row->ecosystem, row->namespace, row->package,
+		row->name_kind, row->state, row->fixed_version, row->severity,
+		row->vendor_severity, row->vendor_status, row->note
+	};
+	struct kept_row *kr;
+	size_t i, len = 0;
+	char *p;
+
+	for (i = 0; i < sizeof(s) / sizeof(s[0]); i++)
+		if (s[i] != NULL && ckd_add(&len, len, strlen(s[i]) + 1))
+			return ctx_err(c, E_LIMIT, "feed row too long");
+	if (ckd_add(&len, len, sizeof(*kr)))
+		return ctx_err(c, E_LIMIT, "feed row too long");
+	kr = xmalloc(len);
+	memset(kr, 0, sizeof(*kr));
+	p = kr->text;
+	kr->a.source = put_str(&p, row->source);
+	kr->a.vuln_id = put_str(&p, row->vuln_id);
+	kr->a.ecosystem = put_str(&p, row->ecosystem);
+	kr->a.namespace = put_str(&p, row->namespace);
+	kr->a.package = put_str(&p, row->package);
+	kr->a.name_kind = put_str(&p, row->name_kind);
+	kr->a.state = put_str(&p, row->state);
+	kr->a.fixed_version = put_str(&p, row->fixed_version);
+	kr->a.severity = put_str(&p, row->severity);
+	kr->a.vendor_severity = put_str(&p, row->vendor_severity);
+	kr->a.vendor_status = put_str(&p, row->vendor_status);
+	kr->a.note = put_str(&p, row->note);
+	kr->a.description = NULL;	/* brief rows have none: read per finding */
+	if (g->nrows == g->cap) {
+		g->cap = g->cap ? g->cap * 2 : 16;
+		g->rows = xreallocarray(g->rows, g->cap, sizeof(*g->rows));
+	}
+	g->rows[g->nrows++] = kr;
+	return 0;
+}
+
+static void
+group_clear(struct pkg_group *g)
+{
+	size_t i;
+
+	for (i = 0; i < g->nrows; i++) {
+		free(g->rows[i]->description);
+		free(g->rows[i]);
+	}
+	free(g->rows);
+	g->rows = NULL;
+	g->nrows = g->cap = 0;
+}
+
+/*
+ * The feed rows of every package of the rule's ecosystem, judged by on_row in
+ * inventory order; one query per distinct name looked up.
+ */
+static int
+match_rows(struct ctx *c, struct match_state *st, const struct os_rule *rule,
+    const char *namespace)
+{
+	const struct pkglist *pkgs = st->pkgs;
+	int by_source = strcmp(rule->name_kind, "source") == 0;
+	struct name_ix *nx = xreallocarray(NULL, pkgs->n + 1, sizeof(*nx));
+	size_t *gid = xreallocarray(NULL, pkgs->n + 1, sizeof(*gid));
+	struct pkg_group *groups = NULL, *g;
+	size_t i, j, n = 0, ng = 0;
+	int r = 0;
+
+	for (i = 0; i < pkgs->n; i++)
+		if (strcmp(pkgs->v[i].ecosystem, rule->ecosystem) == 0) {
+			nx[n].name = by_source ? pkgs->v[i].source_name : pkgs->v[i].name;
+			nx[n++].ix = i;
+		}
+	if (n > 1)
+		qsort(nx, n, sizeof(*nx), cmp_name_ix);
+	groups = xcalloc(n + 1, sizeof(*groups));
+	for (i = 0; i < n; i++) {
+		if (i == 0 || strcmp(nx[i - 1].name, nx[i].name) != 0)
+			groups[ng++].name = nx[i].name;
+		groups[ng - 1].left++;
+		gid[nx[i].ix] = ng - 1;
+	}
+	for (i = 0; i < pkgs->n; i++) {
+		const struct pkg *p = &pkgs->v[i];
+
+		st->pkg = p;
+		if (strcmp(p->ecosystem, rule->ecosystem) != 0) {
+			add_not_assessed(st, "package", p->name, p->version,
+			    "package ecosystem does not match the operating system's feeds");
+			continue;
+		}
+		g = &groups[gid[i]];
+		if (!g->loaded) {
+			if ((r = bundle_query_package_brief(c, st->b, rule->ecosystem, namespace,
+			    g->name, rule->name_kind, keep_row, g)) != 0) {
+				ctx_prefix(c, "%s %s", p->name, p->version);
+				goto out;
+			}
+			g->loaded = 1;
+		}
+		for (j = 0; j < g->nrows; j++) {
+			st->row = g->rows[j];
+			if ((r = on_row(c, &g->rows[j]->a, st)) != 0) {
+				ctx_prefix(c, "%s %s", p->name, p->version);
+				goto out;
+			}
+		}
+		st->row = NULL;
+		if (--g->left == 0)
+			group_clear(g);
+	}
+out:
+	st->row = NULL;
+	for (i = 0; i < ng; i++)
+		group_clear(&groups[i]);
+	free(groups);
+	free(gid);
+	free(nx);
+	return r;
+}
+
 int
 match_run(struct ctx *c, struct bundle *b, const struct osinfo *os,
     const struct pkglist *pkgs, struct match_result *out)
@@ -673,6 +930,7 @@ match_run(struct ctx *c, struct bundle *b, const struct osinfo *os,
 
 	memset(out, 0, sizeof(*out));
 	memset(&st, 0, sizeof(st));
+	bundle_statements_keep(b);	/* released below */
 	st.res = out;
 	st.b = b;
 	st.pkgs = pkgs;
@@ -692,23 +950,8 @@ match_run(struct ctx *c, struct bundle *b, const struct osinfo *os,
 		add_not_assessed(&st, "os", os->id, os->version_id, sb_str(&msg));
 		goto all_packages;
 	}
-	for (i = 0; i < pkgs->n; i++) {
-		const struct pkg *p = &pkgs->v[i];
-
-		st.pkg = p;
-		if (strcmp(p->ecosystem, rule->ecosystem) != 0) {
-			add_not_assessed(&st, "package", p->name, p->version,
-			    "package ecosystem does not match the operating system's feeds");
-			continue;
-		}
-		r = bundle_query_package(c, b, rule->ecosystem, out->namespace,
-		    strcmp(rule->name_kind, "source") == 0 ? p->source_name : p->name,
-		    rule->name_kind, on_row, &st);
-		if (r != 0) {
-			ctx_prefix(c, "%s %s", p->name, p->version);
-			goto out;
-		}
-	}
+	if ((r = match_rows(c, &st, rule, out->namespace)) != 0)
+		goto out;
 	if ((r = bundle_oval_present(c, b, &have_oval)) != 0)
 		goto out;
 	if (have_oval && (r = match_oval(c, &st, rule, out->namespace)) != 0)
@@ -724,9 +967,11 @@ all_packages:
 		    "operating system not assessed");
 	r = 0;
 out:
-	bundle_oval_release(b);
+	bundle_statements_release(b);
 	free(st.version_failed);
-	free(st.nvd_vuln);
+	for (i = 0; i < st.nvd_cap; i++)
+		free(st.nvd[i].vuln_id);
+	free(st.nvd);
 	sb_free(&msg);
 	if (r != 0)
 		match_result_free(out);
