@@ -71,6 +71,7 @@ raw_read(struct archive *a, void *arg, const void **out)
 		return -1;
 	}
 	crypto_hash_sha256_update(&s->hs, s->buf, (unsigned long long)n);
+	ctx_progress(s->c, s->raw);	/* airlock-feed build's terminal progress */
 	return n;
 }
 

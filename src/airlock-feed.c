@@ -12,7 +12,8 @@ static const struct cmd commands[] = {
 	  "create an Ed25519 key pair in minisign's format" },
 	{ "build", feedcmd_build,
 	  "build -s KEY.sec -o NAME.db.zst [--serial N] [--expires-in DAYS] "
-	  "[--passphrase-fd N] [-q] SOURCE[@ARG]:FILE ...",
+	  "[--passphrase-fd N] [-q] SOURCE[@ARG]:FILE ...\n"
+	  "       airlock-feed build --parse-only [-q] SOURCE[@ARG]:FILE ...",
 	  "parse feeds into a signed bundle" },
 	{ "sign", feedcmd_sign, "sign -s KEY.sec [--expires-in DAYS] [--passphrase-fd N] NAME.db.zst",
 	  "(re)sign an existing bundle" },

@@ -60,6 +60,13 @@ ctx_prefix(struct ctx *c, const char *fmt, ...)
 	snprintf(c->err, sizeof(c->err), "%s: %s", head, old);
 }
 
+void
+ctx_progress(struct ctx *c, uint64_t bytes)
+{
+	if (c->progress != NULL)
+		c->progress(c->progress_arg, bytes);
+}
+
 const char *
 ctx_code_name(int code)
 {

@@ -12,6 +12,7 @@
 #define AIRLOCK_CTX_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 enum {
 	E_OK = 0,
@@ -33,6 +34,14 @@ struct ctx {
 	char err[CTX_ERR_MAX];	/* message of the last failure */
 	int err_code;		/* its E_* code */
 	int quiet;		/* suppress notes */
+	/*
+	 * Progress of a long read, or NULL (ctx_init): called through
+	 * ctx_progress() with the bytes read so far of the current input file;
+	 * the callback decides whether and how often to show it. Set by the
+	 * caller that owns the display (airlock-feed build), with its argument.
+	 */
+	void (*progress)(void *arg, uint64_t bytes);
+	void *progress_arg;
 };
 
 void ctx_init(struct ctx *c);
@@ -48,6 +57,9 @@ int ctx_errno(struct ctx *c, int code, const char *fmt, ...)
 /* Prepends "<formatted>: " to the current message. */
 void ctx_prefix(struct ctx *c, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
+
+/* Reports bytes read so far of the current input to c->progress; no-op when unset. */
+void ctx_progress(struct ctx *c, uint64_t bytes);
 
 /* Name of an E_* code, for tests and debugging. */
 const char *ctx_code_name(int code);

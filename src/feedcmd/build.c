@@ -4,8 +4,19 @@
  * Fail closed: any input that cannot be read or parsed, or a source that yields
  * no records, fails the build; the previous NAME.db.zst and its signature are
  * left untouched (everything is written beside them and renamed at the end).
+ *
+ * --parse-only runs every parser exactly as the build does, with no writer
+ * (parse(c, path, arg, NULL, &records)), and prints the records per source:
+ * the reference bench/feeds.sh sets the build time against.
+ *
+ * Progress: on a terminal (stderr a TTY, no -q) each input gets a line, redrawn
+ * at most every PROGRESS_EVERY_MS with the stored bytes read (reported through
+ * ctx_progress() by the feed's input stream) and ending with its size, records
+ * and time; then the steps after parsing are named as they start.
  */
 #include "config.h"
+
+#include <sys/stat.h>
 
 #include <getopt.h>
 #include <inttypes.h>
@@ -13,6 +24,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "base/ctx.h"
@@ -27,6 +39,20 @@
 #include "feeds/feed.h"
 
 #define BUILD_INPUTS_MAX 1024	/* SOURCE:FILE arguments */
+#define PROGRESS_EVERY_MS 250	/* terminal progress: at most 4 redraws a second */
+
+/* Terminal progress of the input being parsed (see the top of the file). */
+struct progress {
+	int on;			/* stderr is a terminal and -q was not given */
+	const char *source;
+	const char *name;	/* the input's file name, without directories */
+	int file, files;	/* its number among the source's inputs, from 1 */
+	uint64_t size;		/* its size as stored; 0 when not a regular file */
+	uint64_t base;		/* bytes of earlier streams of the same input */
+	uint64_t last;		/* the last count reported */
+	int64_t before;		/* records of the source before this input */
+	uint64_t start_ms, drawn_ms;
+};
 
 /* Splits "name[@arg]:path" in place. */
 static int
@@ -77,6 +103,156 @@ parse_u64(const char *s, uint64_t *v)
 	return 0;
 }
 
+static uint64_t
+now_ms(void)
+{
+	struct timespec ts;
+
+	if (clock_gettime(CLOCK_MONOTONIC, &ts) != 0)
+		return 0;
+	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
+}
+
+static double
+mib(uint64_t bytes)
+{
+	return (double)bytes / (1024.0 * 1024.0);
+}
+
+/* Redraws the input's line; records < 0 while it is being read. */
+static void
+progress_draw(struct progress *p, int64_t records)
+{
+	uint64_t bytes = p->base + p->last;
+
+	fprintf(stderr, "\r\033[Kairlock-feed: %s [%d/%d] %s: ", p->source, p->file, p->files,
+	    p->name);
+	if (records >= 0)
+		fprintf(stderr, "%.1f MiB, %" PRId64 " records, %.1f s\n", mib(bytes), records,
+		    (double)(now_ms() - p->start_ms) / 1000.0);
+	else {
+		if (p->size > 0 && bytes <= p->size)
+			fprintf(stderr, "%.1f/%.1f MiB (%d %%)", mib(bytes), mib(p->size),
+			    (int)((double)bytes * 100.0 / (double)p->size));
+		else
+			fprintf(stderr, "%.1f MiB", mib(bytes));
+		if (p->before > 0)
+			fprintf(stderr, ", %" PRId64 " records in earlier files", p->before);
+	}
+	fflush(stderr);
+	p->drawn_ms = now_ms();
+}
+
+/* ctx_progress() callback: the stored bytes read so far of the current stream. */
+static void
+progress_bytes(void *arg, uint64_t bytes)
+{
+	struct progress *p = arg;
+
+	if (bytes < p->last)	/* a new stream in the same input (a directory's files) */
+		p->base += p->last;
+	p->last = bytes;
+	if (now_ms() - p->drawn_ms >= PROGRESS_EVERY_MS)
+		progress_draw(p, -1);
+}
+
+static void
+progress_begin(struct progress *p, const char *source, const char *path, int file,
+    int files, int64_t before)
+{
+	struct stat sb;
+	const char *slash = strrchr(path, '/');
+
+	if (!p->on)
+		return;
+	p->source = source;
+	p->name = slash != NULL && slash[1] != '\0' ? slash + 1 : path;
+	p->file = file;
+	p->files = files;
+	p->size = stat(path, &sb) == 0 && S_ISREG(sb.st_mode) ? (uint64_t)sb.st_size : 0;
+	p->base = p->last = 0;
+	p->before = before;
+	p->start_ms = now_ms();
+	progress_draw(p, -1);
+}
+
+/* The input is done: its final line, or none (cleared) when it failed. */
+static void
+progress_end(struct progress *p, int r, int64_t records)
+{
+	if (!p->on)
+		return;
+	if (p->base + p->last == 0)	/* the parser reported no bytes: its size */
+		p->last = p->size;
+	if (r == 0)
+		progress_draw(p, records);
+	else
+		fputs("\r\033[K", stderr);
+}
+
+static void
+progress_step(const struct progress *p, const char *what)
+{
+	if (p->on)
+		fprintf(stderr, "airlock-feed: %s\n", what);
+}
+
+/*
+ * Parses every input, one source at a time in order of first mention, each with
+ * all its files, into w's sources; without w (--parse-only) into nothing, printing
+ * "SOURCE<TAB>RECORDS<TAB>FILES" per source on stdout.
+ */
+static int
+parse_inputs(struct ctx *c, int first, int argc, char **argv, struct bundle_writer *w,
+    struct progress *pg)
+{
+	int i, r = 0;
+
+	for (i = first; i < argc; i++) {
+		const struct feed_source *src = input_source(argv[i]);
+		int64_t records = 0;
+		int j, files = 0, file = 0;
+
+		for (j = first; j < i; j++)
+			if (input_source(argv[j]) == src)
+				break;
+		if (j < i)
+			continue;	/* done with the first mention */
+		for (j = i; j < argc; j++)
+			files += input_source(argv[j]) == src;
+		if (w != NULL && (r = bundle_writer_source_begin(c, w, src->name, src->format,
+		    src->parser_version)) != 0)
+			return r;
+		for (j = i; j < argc; j++) {
+			char *copy, *name, *arg, *path;
+			int64_t n = 0;
+
+			if (input_source(argv[j]) != src)
+				continue;
+			copy = xstrdup(argv[j]);
+			split_input(c, copy, &name, &arg, &path);
+			progress_begin(pg, src->name, path, ++file, files, records);
+			r = src->parse(c, path, arg, w, &n);
+			if (r == 0 && n == 0)	/* fail closed: an empty input is a broken input */
+				r = ctx_err(c, E_FORMAT, "yielded no records");
+			progress_end(pg, r, n);
+			if (r != 0)
+				ctx_prefix(c, "%s:%s", name, path);
+			free(copy);
+			if (r != 0)
+				return r;
+			records += n;
+		}
+		if (w != NULL && (r = bundle_writer_source_end(c, w, records)) != 0)
+			return r;
+		if (w == NULL)
+			printf("%s\t%" PRId64 "\t%d\n", src->name, records, files);
+	}
+	if (w == NULL && fflush(stdout) != 0)
+		return ctx_errno(c, E_IO, "standard output");
+	return 0;
+}
+
 int
 feedcmd_build(struct ctx *c, int argc, char **argv)
 {
@@ -87,6 +263,7 @@ feedcmd_build(struct ctx *c, int argc, char **argv)
 		{ "expires-in", required_argument, NULL, 'E' },
 		{ "passphrase-fd", required_argument, NULL, 'P' },
 		{ "quiet", no_argument, NULL, 'q' },
+		{ "parse-only", no_argument, NULL, 'p' },
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *seckey = NULL, *output = NULL;
@@ -95,15 +272,17 @@ feedcmd_build(struct ctx *c, int argc, char **argv)
 	struct bundle_writer *w = NULL;
 	struct bundle_meta meta;
 	struct sb dbpath = SB_INIT, sigpath = SB_INIT;
+	struct progress pg;
 	uint8_t *zst = NULL;
 	size_t zstlen = 0;
 	char *pass = NULL;
 	uint64_t fdnum;
-	int ch, i, fd, passfd = -1, r = E_INTERNAL;
+	int ch, i, fd, passfd = -1, parse_only = 0, r = E_INTERNAL;
 
 	while ((ch = getopt_long(argc, argv, "s:o:q", longopts, NULL)) != -1) {
 		switch (ch) {
 		case 'q': c->quiet = 1; break;
+		case 'p': parse_only = 1; break;
 		case 'P':
 			if (parse_u64(optarg, &fdnum) != 0 || fdnum > INT_MAX)
 				return ctx_err(c, E_USAGE, "build: --passphrase-fd: not a descriptor");
@@ -125,7 +304,10 @@ feedcmd_build(struct ctx *c, int argc, char **argv)
 			return ctx_err(c, E_USAGE, "build: unknown option '%s'", argv[optind - 1]);
 		}
 	}
-	if (seckey == NULL || output == NULL)
+	if (parse_only && (seckey != NULL || output != NULL || passfd != -1))
+		return ctx_err(c, E_USAGE, "build: --parse-only writes nothing: no -s, -o or "
+		    "--passphrase-fd");
+	if (!parse_only && (seckey == NULL || output == NULL))
 		return ctx_err(c, E_USAGE, "build: -s KEY.sec and -o NAME.db.zst are required");
 	if (optind == argc)
 		return ctx_err(c, E_USAGE, "build: no SOURCE:FILE given");
@@ -143,6 +325,16 @@ feedcmd_build(struct ctx *c, int argc, char **argv)
 		free(copy);
 		if (r != 0)
 			return r;
+	}
+	memset(&pg, 0, sizeof(pg));
+	pg.on = !c->quiet && isatty(STDERR_FILENO);
+	if (pg.on) {
+		c->progress = progress_bytes;
+		c->progress_arg = &pg;
+	}
+	if (parse_only) {
+		r = parse_inputs(c, optind, argc, argv, NULL, &pg);
+		goto out;
 	}
 
 	if ((r = bundle_passphrase_read(c, passfd, &pass)) != 0 ||
@@ -162,43 +354,12 @@ feedcmd_build(struct ctx *c, int argc, char **argv)
 	unlink(dbpath.s);
 	if ((r = bundle_writer_new(c, dbpath.s, &w)) != 0)
 		goto out;
-	/* one source at a time, in order of first mention, each with all its files */
-	for (i = optind; i < argc; i++) {
-		const struct feed_source *src = input_source(argv[i]);
-		int64_t records = 0;
-		int j;
-
-		for (j = optind; j < i; j++)
-			if (input_source(argv[j]) == src)
-				break;
-		if (j < i)
-			continue;	/* done with the first mention */
-		if ((r = bundle_writer_source_begin(c, w, src->name, src->format,
-		    src->parser_version)) != 0)
-			goto out;
-		for (j = i; j < argc; j++) {
-			char *copy, *name, *arg, *path;
-			int64_t n = 0;
-
-			if (input_source(argv[j]) != src)
-				continue;
-			copy = xstrdup(argv[j]);
-			split_input(c, copy, &name, &arg, &path);
-			r = src->parse(c, path, arg, w, &n);
-			if (r == 0 && n == 0)	/* fail closed: an empty input is a broken input */
-				r = ctx_err(c, E_FORMAT, "yielded no records");
-			if (r != 0)
-				ctx_prefix(c, "%s:%s", name, path);
-			free(copy);
-			if (r != 0)
-				goto out;
-			records += n;
-		}
-		if ((r = bundle_writer_source_end(c, w, records)) != 0)
-			goto out;
-	}
+	if ((r = parse_inputs(c, optind, argc, argv, w, &pg)) != 0)
+		goto out;
+	progress_step(&pg, "writing the database");
 	if ((r = bundle_writer_finish(c, w, &meta)) != 0)
 		goto out;
+	progress_step(&pg, "compressing and signing");
 	if ((r = zst_compress_file(c, dbpath.s, &zst, &zstlen)) != 0)
 		goto out;
 	/* data first, then its signature: a crash in between leaves a pair that fails
@@ -212,6 +373,8 @@ feedcmd_build(struct ctx *c, int argc, char **argv)
 		    ", key %s\n", output, zstlen, sigpath.s, meta.serial, meta.keyid);
 	r = 0;
 out:
+	c->progress = NULL;
+	c->progress_arg = NULL;
 	bundle_writer_free(w);	/* removes the database file when unfinished */
 	if (dbpath.s)
 		unlink(dbpath.s);
