@@ -55,6 +55,7 @@
 #define SECKEY_COMMENT	BUNDLE_COMMENT_PREFIX "minisign encrypted secret key"
 #define SIG_COMMENT	BUNDLE_COMMENT_PREFIX "signature from airlock-feed secret key"
 #define SIG_SUFFIX	".minisig"
+#define SIGN_READ_CHUNK	(1 << 20)	/* bytes hashed per read when signing a file */
 
 _Static_assert(SK_BIN == 158, "minisign secret key is 158 bytes");
 
@@ -379,11 +380,12 @@ sb_add_b64(struct sb *b, const uint8_t *bin, size_t len)
 	free(t);
 }
 
-int
-bundle_sign(struct ctx *c, const struct bundle_seckey *k, const uint8_t *data, size_t len,
-    const char *trusted_comment, char **sigfile)
+/* Signs hash (BLAKE2b-512 of the data: minisign's prehashed "ED" mode). */
+static int
+sign_prehashed(struct ctx *c, const struct bundle_seckey *k,
+    const uint8_t hash[BUNDLE_PREHASH_LEN], const char *trusted_comment, char **sigfile)
 {
-	uint8_t hash[BUNDLE_PREHASH_LEN], sig[BUNDLE_SIGSTRUCT_BIN], global[BUNDLE_SIG_LEN];
+	uint8_t sig[BUNDLE_SIGSTRUCT_BIN], global[BUNDLE_SIG_LEN];
 	const uint8_t *pk = k->sk + 32;
 	uint8_t *gbuf = NULL;
 	size_t clen = strlen(trusted_comment);
@@ -400,16 +402,15 @@ bundle_sign(struct ctx *c, const struct bundle_seckey *k, const uint8_t *data, s
 		return ctx_err(c, E_USAGE, "trusted comment is not printable UTF-8");
 	memcpy(sig, "ED", BUNDLE_ALG_LEN);
 	memcpy(sig + BUNDLE_ALG_LEN, k->keynum, BUNDLE_KEYNUM_LEN);
-	crypto_generichash(hash, sizeof(hash), data, len, NULL, 0);
-	crypto_sign_detached(sig + BUNDLE_ALG_LEN + BUNDLE_KEYNUM_LEN, NULL, hash, sizeof(hash),
-	    k->sk);
+	crypto_sign_detached(sig + BUNDLE_ALG_LEN + BUNDLE_KEYNUM_LEN, NULL, hash,
+	    BUNDLE_PREHASH_LEN, k->sk);
 	gbuf = xmalloc(BUNDLE_SIG_LEN + clen);
 	memcpy(gbuf, sig + BUNDLE_ALG_LEN + BUNDLE_KEYNUM_LEN, BUNDLE_SIG_LEN);
 	memcpy(gbuf + BUNDLE_SIG_LEN, trusted_comment, clen);
 	crypto_sign_detached(global, NULL, gbuf, BUNDLE_SIG_LEN + clen, k->sk);
 	/* As minisign: never hand out a signature that would not verify. */
 	if (crypto_sign_verify_detached(sig + BUNDLE_ALG_LEN + BUNDLE_KEYNUM_LEN, hash,
-	    sizeof(hash), pk) != 0 ||
+	    BUNDLE_PREHASH_LEN, pk) != 0 ||
 	    crypto_sign_verify_detached(global, gbuf, BUNDLE_SIG_LEN + clen, pk) != 0) {
 		r = ctx_err(c, E_INTERNAL, "signature does not verify with the key's public half");
 		goto out;
@@ -427,6 +428,20 @@ out:
 	sb_free(&out);
 	free(gbuf);
 	return r;
+}
+
+int
+bundle_sign(struct ctx *c, const struct bundle_seckey *k, const uint8_t *data, size_t len,
+    const char *trusted_comment, char **sigfile)
+{
+	uint8_t hash[BUNDLE_PREHASH_LEN];
+	int r;
+
+	*sigfile = NULL;
+	if ((r = sodium_ready(c)) != 0)
+		return r;
+	crypto_generichash(hash, sizeof(hash), data, len, NULL, 0);
+	return sign_prehashed(c, k, hash, trusted_comment, sigfile);
 }
 
 int
@@ -495,26 +510,36 @@ bundle_meta_defaults(struct ctx *c, uint64_t serial, int expires_days, struct bu
 	return 0;
 }
 
-int
-bundle_sign_write(struct ctx *c, const struct bundle_seckey *k, const uint8_t *data,
-    size_t len, const struct bundle_meta *meta, const char *sigpath)
+/* The trusted comment for meta signed by k: it must read back as exactly this
+ * metadata (times in range, expires after created). */
+static int
+meta_comment(struct ctx *c, const struct bundle_seckey *k, const struct bundle_meta *meta,
+    char comment[BUNDLE_COMMENT_MAX + 1])
 {
-	char comment[BUNDLE_COMMENT_MAX + 1], *sigtext = NULL;
 	struct bundle_meta m = *meta, back;
-	int r = E_INTERNAL;
+	int r;
 
 	m.format = BUNDLE_FORMAT;
 	bundle_keyid_hex(k->keynum, m.keyid);
-	bundle_comment_format(&m, comment, sizeof(comment));
-	/* The comment must read back as exactly this metadata (times in range,
-	 * expires after created). */
+	bundle_comment_format(&m, comment, BUNDLE_COMMENT_MAX + 1);
 	if ((r = bundle_comment_parse(c, comment, &back)) != 0) {
 		ctx_prefix(c, "bundle metadata");
 		return r;
 	}
 	if (back.serial != m.serial || back.created != m.created || back.expires != m.expires)
 		return ctx_err(c, E_USAGE, "bundle metadata: times out of range (1970 to 9999)");
-	if ((r = bundle_sign(c, k, data, len, comment, &sigtext)) != 0)
+	return 0;
+}
+
+int
+bundle_sign_write(struct ctx *c, const struct bundle_seckey *k, const uint8_t *data,
+    size_t len, const struct bundle_meta *meta, const char *sigpath)
+{
+	char comment[BUNDLE_COMMENT_MAX + 1], *sigtext = NULL;
+	int r;
+
+	if ((r = meta_comment(c, k, meta, comment)) != 0 ||
+	    (r = bundle_sign(c, k, data, len, comment, &sigtext)) != 0)
 		return r;
 	r = file_write_atomic(c, sigpath, sigtext, strlen(sigtext), 0644);
 	free(sigtext);
@@ -522,18 +547,66 @@ bundle_sign_write(struct ctx *c, const struct bundle_seckey *k, const uint8_t *d
 }
 
 int
+bundle_sign_fd(struct ctx *c, const struct bundle_seckey *k, int fd, const char *name,
+    const struct bundle_meta *meta, char **sigtext)
+{
+	char comment[BUNDLE_COMMENT_MAX + 1];
+	uint8_t hash[BUNDLE_PREHASH_LEN], *buf = NULL;
+	crypto_generichash_state st;
+	uint64_t off = 0;
+	ssize_t n;
+	int r;
+
+	*sigtext = NULL;
+	if ((r = sodium_ready(c)) != 0 || (r = meta_comment(c, k, meta, comment)) != 0)
+		return r;
+	buf = xmalloc(SIGN_READ_CHUNK);
+	crypto_generichash_init(&st, NULL, 0, sizeof(hash));
+	for (;;) {
+		n = pread(fd, buf, SIGN_READ_CHUNK, (off_t)off);
+		if (n == -1) {
+			if (errno == EINTR)
+				continue;
+			r = ctx_errno(c, E_IO, "%s: read", name);
+			goto out;
+		}
+		if (n == 0)
+			break;
+		off += (uint64_t)n;
+		if (off > BUNDLE_ZST_MAX) {
+			r = ctx_err(c, E_LIMIT, "%s: larger than %zu bytes (BUNDLE_ZST_MAX)", name,
+			    BUNDLE_ZST_MAX);
+			goto out;
+		}
+		crypto_generichash_update(&st, buf, (unsigned long long)n);
+	}
+	crypto_generichash_final(&st, hash, sizeof(hash));
+	r = sign_prehashed(c, k, hash, comment, sigtext);
+out:
+	sodium_memzero(&st, sizeof(st));
+	free(buf);
+	return r;
+}
+
+int
 bundle_sign_file(struct ctx *c, const struct bundle_seckey *k, const char *path,
     const struct bundle_meta *meta)
 {
-	uint8_t *data = NULL;
-	size_t len = 0, splen = strlen(path) + sizeof(SIG_SUFFIX);
-	char *sigpath = xmalloc(splen);
-	int r;
+	size_t splen = strlen(path) + sizeof(SIG_SUFFIX);
+	char *sigpath = xmalloc(splen), *sigtext = NULL;
+	int fd, r;
 
 	snprintf(sigpath, splen, "%s%s", path, SIG_SUFFIX);
-	if ((r = file_read(c, path, BUNDLE_ZST_MAX, &data, &len)) == 0)
-		r = bundle_sign_write(c, k, data, len, meta, sigpath);
-	free(data);
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1) {
+		r = ctx_errno(c, E_IO, "%s", path);
+		goto out;
+	}
+	r = bundle_sign_fd(c, k, fd, path, meta, &sigtext);
+	close(fd);
+	if (r == 0)
+		r = file_write_atomic(c, sigpath, sigtext, strlen(sigtext), 0644);
+out:
+	free(sigtext);
 	free(sigpath);
 	return r;
 }

@@ -68,11 +68,17 @@ int bundle_meta_defaults(struct ctx *c, uint64_t serial_or_0, int expires_days,
 /*
  * Signs data with the trusted comment made from meta (format, serial, created,
  * expires; keyid is taken from k) and writes the signature file to sigpath
- * atomically (mode 0644). bundle_sign_file reads path (up to BUNDLE_ZST_MAX)
- * and writes path.minisig.
+ * atomically (mode 0644).
+ * bundle_sign_fd hashes the file open on fd from its start, by stream (up to
+ * BUNDLE_ZST_MAX bytes; name is for messages), and returns the signature file
+ * body in *sigtext (NUL-terminated, caller frees; NULL on failure): the caller
+ * decides when to write it. bundle_sign_file signs path that way and writes
+ * path.minisig atomically.
  */
 int bundle_sign_write(struct ctx *c, const struct bundle_seckey *k, const uint8_t *data,
     size_t len, const struct bundle_meta *meta, const char *sigpath);
+int bundle_sign_fd(struct ctx *c, const struct bundle_seckey *k, int fd, const char *name,
+    const struct bundle_meta *meta, char **sigtext);
 int bundle_sign_file(struct ctx *c, const struct bundle_seckey *k, const char *path,
     const struct bundle_meta *meta);
 

@@ -11,52 +11,53 @@
 #include <zstd.h>
 
 #include "base/ctx.h"
+#include "base/file.h"
 #include "base/xmalloc.h"
 #include "bundles/bundle.h"
 #include "bundles/zst.h"
 
-/* Compresses in[0..len) with mode into *buf (growing it), under BUNDLE_ZST_MAX.
- * For ZSTD_e_end, loops until the frame is complete. */
+/* Compresses in[0..len) with mode, writing each output chunk to out_fd, and
+ * keeps *total under BUNDLE_ZST_MAX. For ZSTD_e_end, loops until the frame is
+ * complete. */
 static int
 feed(struct ctx *c, ZSTD_CCtx *cctx, const void *in, size_t len, ZSTD_EndDirective mode,
-    uint8_t **buf, size_t *blen, size_t *cap)
+    uint8_t *obuf, size_t ocap, int out_fd, const char *out_name, uint64_t *total)
 {
 	ZSTD_inBuffer ib = { in, len, 0 };
 	ZSTD_outBuffer ob;
-	size_t rem, chunk = ZSTD_CStreamOutSize();
+	size_t rem;
+	int r;
 
 	for (;;) {
-		if (*cap - *blen < chunk) {
-			*cap = *cap < chunk ? 2 * chunk : *cap * 2;
-			*buf = xreallocarray(*buf, *cap, 1);
-		}
-		ob.dst = *buf + *blen;
-		ob.size = *cap - *blen;
+		ob.dst = obuf;
+		ob.size = ocap;
 		ob.pos = 0;
 		rem = ZSTD_compressStream2(cctx, &ob, &ib, mode);
 		if (ZSTD_isError(rem))
 			return ctx_err(c, E_INTERNAL, "zstd: %s", ZSTD_getErrorName(rem));
-		*blen += ob.pos;
-		if (*blen > BUNDLE_ZST_MAX)
+		*total += ob.pos;
+		if (*total > BUNDLE_ZST_MAX)
 			return ctx_err(c, E_LIMIT, "compressed bundle larger than %zu bytes "
 			    "(BUNDLE_ZST_MAX)", BUNDLE_ZST_MAX);
+		if (ob.pos > 0 && (r = file_write_all(c, out_fd, obuf, ob.pos, out_name)) != 0)
+			return r;
 		if (mode == ZSTD_e_end ? rem == 0 : ib.pos == ib.size)
 			return 0;
 	}
 }
 
 int
-zst_compress_file(struct ctx *c, const char *in_path, uint8_t **out, size_t *outlen)
+zst_compress_fd(struct ctx *c, const char *in_path, int out_fd, const char *out_name,
+    uint64_t *outlen)
 {
 	ZSTD_CCtx *cctx = NULL;
-	uint8_t *in = NULL, *buf = NULL;
-	size_t inlen = ZSTD_CStreamInSize(), blen = 0, cap = 0, rc;
-	uint64_t total = 0;
+	uint8_t *in = NULL, *obuf = NULL;
+	size_t inlen = ZSTD_CStreamInSize(), ocap = ZSTD_CStreamOutSize(), rc;
+	uint64_t total = 0, written = 0;
 	struct stat st;
 	ssize_t n;
 	int fd = -1, r = E_INTERNAL;
 
-	*out = NULL;
 	*outlen = 0;
 	if ((fd = open(in_path, O_RDONLY | O_CLOEXEC)) == -1)
 		return ctx_errno(c, E_IO, "%s", in_path);
@@ -86,6 +87,7 @@ zst_compress_file(struct ctx *c, const char *in_path, uint8_t **out, size_t *out
 		goto out;
 	}
 	in = xmalloc(inlen);
+	obuf = xmalloc(ocap);
 	for (;;) {
 		n = read(fd, in, inlen);
 		if (n == -1) {
@@ -101,7 +103,8 @@ zst_compress_file(struct ctx *c, const char *in_path, uint8_t **out, size_t *out
 			r = ctx_err(c, E_IO, "%s: file grew while being compressed", in_path);
 			goto out;
 		}
-		if ((r = feed(c, cctx, in, (size_t)n, ZSTD_e_continue, &buf, &blen, &cap)) != 0) {
+		if ((r = feed(c, cctx, in, (size_t)n, ZSTD_e_continue, obuf, ocap, out_fd,
+		    out_name, &written)) != 0) {
 			ctx_prefix(c, "%s", in_path);
 			goto out;
 		}
@@ -110,19 +113,50 @@ zst_compress_file(struct ctx *c, const char *in_path, uint8_t **out, size_t *out
 		r = ctx_err(c, E_IO, "%s: file shrank while being compressed", in_path);
 		goto out;
 	}
-	if ((r = feed(c, cctx, NULL, 0, ZSTD_e_end, &buf, &blen, &cap)) != 0) {
+	if ((r = feed(c, cctx, NULL, 0, ZSTD_e_end, obuf, ocap, out_fd, out_name,
+	    &written)) != 0) {
 		ctx_prefix(c, "%s", in_path);
 		goto out;
 	}
-	*out = buf;
-	*outlen = blen;
-	buf = NULL;
+	*outlen = written;
 	r = 0;
 out:
 	ZSTD_freeCCtx(cctx);
 	if (fd != -1)
 		close(fd);
 	free(in);
-	free(buf);
+	free(obuf);
+	return r;
+}
+
+int
+zst_compress_file(struct ctx *c, const char *in_path, const char *out_path, uint64_t *outlen)
+{
+	char *tmp = NULL;
+	int fd = -1, r;
+
+	*outlen = 0;
+	if ((r = file_temp(c, out_path, &fd, &tmp)) != 0)
+		return r;
+	if ((r = zst_compress_fd(c, in_path, fd, out_path, outlen)) != 0)
+		goto fail;
+	if (fchmod(fd, 0644) == -1 || fsync(fd) == -1) {
+		r = ctx_errno(c, E_IO, "%s: fsync", out_path);
+		goto fail;
+	}
+	if (close(fd) == -1) {
+		fd = -1;
+		r = ctx_errno(c, E_IO, "%s: close", out_path);
+		goto fail;
+	}
+	r = file_commit(c, tmp, out_path);
+	free(tmp);
+	return r;
+fail:
+	*outlen = 0;
+	if (fd != -1)
+		close(fd);
+	unlink(tmp);
+	free(tmp);
 	return r;
 }

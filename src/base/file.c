@@ -97,31 +97,52 @@ file_commit(struct ctx *c, const char *tmp, const char *path)
 }
 
 int
-file_write_atomic(struct ctx *c, const char *path, const void *data, size_t len, int mode)
+file_temp(struct ctx *c, const char *path, int *fd, char **tmp)
 {
 	size_t tlen = strlen(path) + sizeof(".tmp.XXXXXX");
-	char *tmp = xmalloc(tlen);
-	const char *p = data;
-	int fd = -1, r = E_INTERNAL;
-	ssize_t n;
+	char *t = xmalloc(tlen);
+	int r;
 
-	snprintf(tmp, tlen, "%s.tmp.XXXXXX", path);
-	if ((fd = mkstemp(tmp)) == -1) {
+	*tmp = NULL;
+	snprintf(t, tlen, "%s.tmp.XXXXXX", path);
+	if ((*fd = mkstemp(t)) == -1) {
 		r = ctx_errno(c, E_IO, "%s: create temporary file", path);
-		free(tmp);
+		free(t);
 		return r;
 	}
+	*tmp = t;
+	return 0;
+}
+
+int
+file_write_all(struct ctx *c, int fd, const void *data, size_t len, const char *name)
+{
+	const char *p = data;
+	ssize_t n;
+
 	while (len > 0) {
 		n = write(fd, p, len);
 		if (n == -1) {
 			if (errno == EINTR)
 				continue;
-			r = ctx_errno(c, E_IO, "%s: write", path);
-			goto fail;
+			return ctx_errno(c, E_IO, "%s: write", name);
 		}
 		p += n;
 		len -= (size_t)n;
 	}
+	return 0;
+}
+
+int
+file_write_atomic(struct ctx *c, const char *path, const void *data, size_t len, int mode)
+{
+	char *tmp = NULL;
+	int fd = -1, r = E_INTERNAL;
+
+	if ((r = file_temp(c, path, &fd, &tmp)) != 0)
+		return r;
+	if ((r = file_write_all(c, fd, data, len, path)) != 0)
+		goto fail;
 	if (fchmod(fd, (mode_t)mode) == -1 || fsync(fd) == -1) {
 		r = ctx_errno(c, E_IO, "%s: fsync", path);
 		goto fail;

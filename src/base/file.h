@@ -6,6 +6,9 @@
  * file_write_atomic: writes to "PATH.tmp.XXXXXX" beside PATH, fsyncs, renames
  * over PATH and fsyncs the directory; on failure PATH is untouched and the
  * temporary file is removed.
+ * file_temp: creates "PATH.tmp.XXXXXX" beside PATH for a caller that writes it
+ * by stream; *tmp is allocated by the call (caller frees, and unlinks it unless
+ * it was committed).
  */
 #ifndef AIRLOCK_FILE_H
 #define AIRLOCK_FILE_H
@@ -18,6 +21,9 @@ struct ctx;
 int file_read(struct ctx *c, const char *path, size_t max, uint8_t **buf, size_t *len);
 int file_write_atomic(struct ctx *c, const char *path, const void *data, size_t len,
     int mode);
+int file_temp(struct ctx *c, const char *path, int *fd, char **tmp);
+/* Writes all of data to fd (name is for messages). */
+int file_write_all(struct ctx *c, int fd, const void *data, size_t len, const char *name);
 /* Moves an already written and fsynced temporary file over path (same dir). */
 int file_commit(struct ctx *c, const char *tmp, const char *path);
 

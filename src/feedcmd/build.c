@@ -273,11 +273,9 @@ feedcmd_build(struct ctx *c, int argc, char **argv)
 	struct bundle_meta meta;
 	struct sb dbpath = SB_INIT, sigpath = SB_INIT;
 	struct progress pg;
-	uint8_t *zst = NULL;
-	size_t zstlen = 0;
-	char *pass = NULL;
-	uint64_t fdnum;
-	int ch, i, fd, passfd = -1, parse_only = 0, r = E_INTERNAL;
+	char *pass = NULL, *ztmp = NULL, *sigtext = NULL;
+	uint64_t fdnum, zstlen = 0;
+	int ch, i, fd, zfd = -1, passfd = -1, parse_only = 0, r = E_INTERNAL;
 
 	while ((ch = getopt_long(argc, argv, "s:o:q", longopts, NULL)) != -1) {
 		switch (ch) {
@@ -360,27 +358,52 @@ feedcmd_build(struct ctx *c, int argc, char **argv)
 	if ((r = bundle_writer_finish(c, w, &meta)) != 0)
 		goto out;
 	progress_step(&pg, "compressing and signing");
-	if ((r = zst_compress_file(c, dbpath.s, &zst, &zstlen)) != 0)
+	/* Compressed by stream into a temporary file beside the output, then signed
+	 * from that file as written (bounded memory at any size). Nothing of the
+	 * previous bundle is touched until the signature exists: then the data is
+	 * renamed into place, then its signature (a crash in between leaves a pair
+	 * that fails verification: fail closed, never an unsigned database that
+	 * passes). */
+	if ((r = file_temp(c, output, &zfd, &ztmp)) != 0 ||
+	    (r = zst_compress_fd(c, dbpath.s, zfd, output, &zstlen)) != 0)
 		goto out;
-	/* data first, then its signature: a crash in between leaves a pair that fails
-	 * verification (fail closed), never an unsigned database that passes */
+	if (fchmod(zfd, 0644) == -1 || fsync(zfd) == -1) {
+		r = ctx_errno(c, E_IO, "%s: fsync", output);
+		goto out;
+	}
+	if ((r = bundle_sign_fd(c, key, zfd, output, &meta, &sigtext)) != 0)
+		goto out;
+	if (close(zfd) == -1) {
+		zfd = -1;
+		r = ctx_errno(c, E_IO, "%s: close", output);
+		goto out;
+	}
+	zfd = -1;
 	sb_addf(&sigpath, "%s.minisig", output);
-	if ((r = file_write_atomic(c, output, zst, zstlen, 0644)) != 0 ||
-	    (r = bundle_sign_write(c, key, zst, zstlen, &meta, sigpath.s)) != 0)
+	r = file_commit(c, ztmp, output);
+	free(ztmp);
+	ztmp = NULL;
+	if (r != 0 ||
+	    (r = file_write_atomic(c, sigpath.s, sigtext, strlen(sigtext), 0644)) != 0)
 		goto out;
 	if (!c->quiet)
-		fprintf(stderr, "airlock-feed: wrote %s (%zu bytes) and %s: serial %" PRIu64
-		    ", key %s\n", output, zstlen, sigpath.s, meta.serial, meta.keyid);
+		fprintf(stderr, "airlock-feed: wrote %s (%" PRIu64 " bytes) and %s: serial %"
+		    PRIu64 ", key %s\n", output, zstlen, sigpath.s, meta.serial, meta.keyid);
 	r = 0;
 out:
 	c->progress = NULL;
 	c->progress_arg = NULL;
+	if (zfd != -1)
+		close(zfd);
+	if (ztmp != NULL)
+		unlink(ztmp);
+	free(ztmp);
+	free(sigtext);
 	bundle_writer_free(w);	/* removes the database file when unfinished */
 	if (dbpath.s)
 		unlink(dbpath.s);
 	bundle_seckey_free(key);
 	bundle_passphrase_free(pass);
-	free(zst);
 	sb_free(&dbpath);
 	sb_free(&sigpath);
 	return r;

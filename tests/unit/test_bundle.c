@@ -1,10 +1,12 @@
 #include "config.h"
 
+#include <glob.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include <sodium.h>
 #include <sqlite3.h>
@@ -484,6 +486,24 @@ make_db(const char *path, const char *format_version, const char *serial)
 	return rc == SQLITE_OK ? 0 : -1;
 }
 
+/* in -> zstd frame in memory, through zst_compress_file's output file. */
+static int
+compress_to_mem(struct ctx *c, const char *in, uint8_t **out, size_t *outlen)
+{
+	uint64_t len = 0;
+	int r;
+
+	*out = NULL;
+	*outlen = 0;
+	remove("mem.zst");
+	if ((r = zst_compress_file(c, in, "mem.zst", &len)) != 0) {
+		/* nothing written on failure */
+		return access("mem.zst", F_OK) == 0 ? E_INTERNAL : r;
+	}
+	*out = test_slurp("mem.zst", outlen);
+	return *out != NULL && *outlen == len ? 0 : E_INTERNAL;
+}
+
 /* b.db -> b.db.zst signed with meta (serial, created 2024-01-01, 30 days). */
 static int
 make_bundle(struct ctx *c, const struct bundle_seckey *sk, uint64_t serial, int64_t created)
@@ -493,7 +513,7 @@ make_bundle(struct ctx *c, const struct bundle_seckey *sk, uint64_t serial, int6
 	size_t zlen = 0;
 	int r;
 
-	if ((r = zst_compress_file(c, "b.db", &zst, &zlen)) != 0)
+	if ((r = compress_to_mem(c, "b.db", &zst, &zlen)) != 0)
 		return r;
 	if ((r = file_write_atomic(c, "b.db.zst", zst, zlen, 0644)) == 0) {
 		meta_at(&m, serial, created, 30);
@@ -674,14 +694,14 @@ DEFINE_TEST(test_bundle_open_signed_garbage)
 	ASSERT_INT_EQ(bundle_open(&c, "b.db.zst", &pk, 1, 0, &b), E_FORMAT);
 	/* a truncated zstd frame */
 	ASSERT(make_db("b.db", "1", "9") == 0);
-	ASSERT_OK(&c, zst_compress_file(&c, "b.db", &zst, &zlen));
+	ASSERT_OK(&c, compress_to_mem(&c, "b.db", &zst, &zlen));
 	ASSERT(write_file("b.db.zst", zst, zlen - 5) == 0);
 	ASSERT_OK(&c, bundle_sign_file(&c, sk, "b.db.zst", &m));
 	ASSERT_INT_EQ(bundle_open(&c, "b.db.zst", &pk, 1, 0, &b), E_FORMAT);
 	/* zstd of something that is not SQLite */
 	ASSERT(write_file("x.txt", "not a database, just text\n", 26) == 0);
 	free(zst);
-	ASSERT_OK(&c, zst_compress_file(&c, "x.txt", &zst, &zlen));
+	ASSERT_OK(&c, compress_to_mem(&c, "x.txt", &zst, &zlen));
 	ASSERT(write_file("b.db.zst", zst, zlen) == 0);
 	ASSERT_OK(&c, bundle_sign_file(&c, sk, "b.db.zst", &m));
 	ASSERT_INT_EQ(bundle_open(&c, "b.db.zst", &pk, 1, 0, &b), E_FORMAT);
@@ -696,7 +716,7 @@ DEFINE_TEST(test_bundle_open_signed_garbage)
 		ASSERT(write_file("bad.db", db, dlen) == 0);
 		free(db);
 		free(zst);
-		ASSERT_OK(&c, zst_compress_file(&c, "bad.db", &zst, &zlen));
+		ASSERT_OK(&c, compress_to_mem(&c, "bad.db", &zst, &zlen));
 		ASSERT(write_file("b.db.zst", zst, zlen) == 0);
 		ASSERT_OK(&c, bundle_sign_file(&c, sk, "b.db.zst", &m));
 		ASSERT_INT_EQ(bundle_open(&c, "b.db.zst", &pk, 1, 0, &b), E_FORMAT);
@@ -761,8 +781,8 @@ DEFINE_TEST(test_bundle_zst_deterministic)
 
 	ctx_init(&c);
 	ASSERT(make_db("b.db", "1", "9") == 0);
-	ASSERT_OK(&c, zst_compress_file(&c, "b.db", &a, &alen));
-	ASSERT_OK(&c, zst_compress_file(&c, "b.db", &b, &blen));
+	ASSERT_OK(&c, compress_to_mem(&c, "b.db", &a, &alen));
+	ASSERT_OK(&c, compress_to_mem(&c, "b.db", &b, &blen));
 	ASSERT(alen == blen && memcmp(a, b, alen) == 0);
 	db = test_slurp("b.db", &dlen);
 	ASSERT(alen < dlen);
@@ -776,13 +796,65 @@ DEFINE_TEST(test_bundle_zst_deterministic)
 	ASSERT(write_file("empty", "", 0) == 0);
 	free(a);
 	free(b);
-	ASSERT_OK(&c, zst_compress_file(&c, "empty", &a, &alen));
+	ASSERT_OK(&c, compress_to_mem(&c, "empty", &a, &alen));
 	ASSERT(ZSTD_getFrameContentSize(a, alen) == 0);
-	ASSERT_INT_EQ(zst_compress_file(&c, "missing", &b, &blen), E_IO);
+	ASSERT_INT_EQ(compress_to_mem(&c, "missing", &b, &blen), E_IO);
 	ASSERT(b == NULL);
 	free(a);
 	free(back);
 	free(db);
+}
+
+/* Signing a file by stream gives the very signature of signing its bytes in
+ * memory; compressing by stream round-trips across many output chunks; a failed
+ * compression leaves the previous output and no temporary file. */
+DEFINE_TEST(test_bundle_stream_sign_compress)
+{
+	struct bundle_seckey *sk = NULL;
+	struct bundle_pubkey pk;
+	struct bundle_meta m;
+	size_t len = ((size_t)3 << 20) + 17, i, alen, blen, zlen;
+	uint8_t *data = malloc(len), *a, *b, *z, *back;
+	uint64_t zlen64 = 0, x = 88172645463325252ULL;
+	glob_t g;
+	struct ctx c;
+
+	ctx_init(&c);
+	ASSERT(data != NULL);
+	for (i = 0; i < len; i++) {	/* xorshift, half of it runs of one byte */
+		x ^= x << 13;
+		x ^= x >> 7;
+		x ^= x << 17;
+		data[i] = (i / 4096) % 2 ? (uint8_t)(i / 4096) : (uint8_t)x;
+	}
+	ASSERT(write_file("big.bin", data, len) == 0);
+	ASSERT_OK(&c, make_key(&c, "k", &pk, &sk));
+	meta_at(&m, 9, NOW_2024, 30);
+	ASSERT_OK(&c, bundle_sign_write(&c, sk, data, len, &m, "mem.minisig"));
+	ASSERT_OK(&c, bundle_sign_file(&c, sk, "big.bin", &m));
+	a = test_slurp("mem.minisig", &alen);
+	b = test_slurp("big.bin.minisig", &blen);
+	ASSERT(alen == blen && memcmp(a, b, alen) == 0);
+	free(a);
+	free(b);
+
+	ASSERT_OK(&c, zst_compress_file(&c, "big.bin", "big.zst", &zlen64));
+	z = test_slurp("big.zst", &zlen);
+	ASSERT(zlen == zlen64 && zlen > 2 * ZSTD_CStreamOutSize() && zlen < len);
+	back = malloc(len);
+	ASSERT_INT_EQ(ZSTD_decompress(back, len, z, zlen), len);
+	ASSERT(memcmp(back, data, len) == 0);
+
+	ASSERT_INT_EQ(zst_compress_file(&c, "missing", "big.zst", &zlen64), E_IO);
+	ASSERT(zlen64 == 0);
+	a = test_slurp("big.zst", &alen);
+	ASSERT(alen == zlen && memcmp(a, z, zlen) == 0);
+	ASSERT(glob("big.zst.tmp.*", 0, NULL, &g) == GLOB_NOMATCH);
+	free(a);
+	free(z);
+	free(back);
+	free(data);
+	bundle_seckey_free(sk);
 }
 
 /* The connected side reads the meta of its own, not yet signed, bundle. */
@@ -795,7 +867,7 @@ DEFINE_TEST(test_bundle_open_unverified)
 
 	ctx_init(&c);
 	ASSERT(make_db("b.db", "1", "20240101000000") == 0);
-	ASSERT_OK(&c, zst_compress_file(&c, "b.db", &zst, &zlen));
+	ASSERT_OK(&c, compress_to_mem(&c, "b.db", &zst, &zlen));
 	ASSERT_OK(&c, bundle_open_unverified(&c, zst, zlen, &b));
 	ASSERT(bundle_get_meta(b)->serial == 20240101000000ULL);
 	ASSERT_INT_EQ(bundle_get_meta(b)->created, NOW_2024);
@@ -804,7 +876,7 @@ DEFINE_TEST(test_bundle_open_unverified)
 	free(zst);
 	ASSERT(remove("b.db") == 0);
 	ASSERT(make_db("b.db", "1", "007") == 0);
-	ASSERT_OK(&c, zst_compress_file(&c, "b.db", &zst, &zlen));
+	ASSERT_OK(&c, compress_to_mem(&c, "b.db", &zst, &zlen));
 	ASSERT_INT_EQ(bundle_open_unverified(&c, zst, zlen, &b), E_FORMAT);
 	free(zst);
 }

@@ -93,8 +93,8 @@ build_real(struct ctx *c, const struct bundle_seckey *sk, uint64_t serial, int64
 	struct bundle_writer *w = NULL;
 	struct bundle_meta m;
 	char dbpath[256];
-	uint8_t *zst = NULL;
-	size_t zlen = 0, i;
+	uint64_t zlen = 0;
+	size_t i;
 	int64_t n, total = 0;
 	int r;
 
@@ -114,14 +114,12 @@ build_real(struct ctx *c, const struct bundle_seckey *sk, uint64_t serial, int64
 	}
 	if ((r = bundle_writer_source_end(c, w, total)) != 0 ||
 	    (r = bundle_writer_finish(c, w, &m)) != 0 ||
-	    (r = zst_compress_file(c, dbpath, &zst, &zlen)) != 0 ||
-	    (r = file_write_atomic(c, out, zst, zlen, 0644)) != 0 ||
+	    (r = zst_compress_file(c, dbpath, out, &zlen)) != 0 ||
 	    (r = bundle_sign_file(c, sk, out, &m)) != 0)
 		goto out;
 out:
 	bundle_writer_free(w);
 	unlink(dbpath);
-	free(zst);
 	return r;
 }
 
@@ -1000,9 +998,12 @@ DEFINE_TEST(test_install_signed_not_bundles)
 	ASSERT(write_file("text", "a validly signed file that is not SQLite\n", 41) == 0);
 	{
 		uint8_t *tz = NULL;
+		uint64_t tl64 = 0;
 		size_t tl = 0;
 
-		ASSERT_OK(&c, zst_compress_file(&c, "text", &tz, &tl));
+		ASSERT_OK(&c, zst_compress_file(&c, "text", "text.zst", &tl64));
+		tz = test_slurp("text.zst", &tl);
+		ASSERT(tl == tl64);
 		ASSERT_OK(&c, sign_payload(&c, sk, "x.db.zst", tz, tl, 9));
 		free(tz);
 	}
