@@ -58,6 +58,49 @@ print_rows(struct ctx *c, sqlite3 *db, const char *heading, const char *sql)
 	return 0;
 }
 
+/*
+ * Per namespace of each source: its affected rows (trackers, secdb, ALAS),
+ * its OVAL definitions (oval_def rows: one per definition and namespace) and
+ * its coverage. An OVAL source has definitions and no rows; a bundle built
+ * before the OVAL tables has no oval_def table ("-").
+ */
+static const char namespaces_sql[] =
+"SELECT s.name, n.name, ifnull(a.n, 0), ifnull(d.n, 0), n.coverage\n"
+"  FROM namespace n JOIN source s ON s.id = n.source_id\n"
+"  LEFT JOIN (SELECT source_id, namespace, count(*) AS n FROM affected\n"
+"             GROUP BY source_id, namespace) a\n"
+"    ON a.source_id = n.source_id AND a.namespace = n.name\n"
+"  LEFT JOIN (SELECT source_id, namespace, count(*) AS n FROM oval_def\n"
+"             GROUP BY source_id, namespace) d\n"
+"    ON d.source_id = n.source_id AND d.namespace = n.name\n"
+" ORDER BY s.id, n.name";
+static const char namespaces_no_oval_sql[] =
+"SELECT s.name, n.name, ifnull(a.n, 0), '-', n.coverage\n"
+"  FROM namespace n JOIN source s ON s.id = n.source_id\n"
+"  LEFT JOIN (SELECT source_id, namespace, count(*) AS n FROM affected\n"
+"             GROUP BY source_id, namespace) a\n"
+"    ON a.source_id = n.source_id AND a.namespace = n.name\n"
+" ORDER BY s.id, n.name";
+
+/* *has: whether the database has the oval_def table. */
+static int
+has_oval_def(struct ctx *c, sqlite3 *db, int *has)
+{
+	sqlite3_stmt *st = NULL;
+	int rc;
+
+	*has = 0;
+	if (sqlite3_prepare_v2(db, "SELECT count(*) FROM sqlite_master WHERE type = 'table' "
+	    "AND name = 'oval_def'", -1, &st, NULL) != SQLITE_OK)
+		return ctx_err(c, E_FORMAT, "database: %s", sqlite3_errmsg(db));
+	if ((rc = sqlite3_step(st)) == SQLITE_ROW)
+		*has = sqlite3_column_int(st, 0) > 0;
+	sqlite3_finalize(st);
+	if (rc != SQLITE_ROW)
+		return ctx_err(c, E_FORMAT, "database: %s", sqlite3_errmsg(db));
+	return 0;
+}
+
 int
 feedcmd_info(struct ctx *c, int argc, char **argv)
 {
@@ -65,7 +108,7 @@ feedcmd_info(struct ctx *c, int argc, char **argv)
 	char created[BUNDLE_TIME_LEN + 1], expires[BUNDLE_TIME_LEN + 1];
 	uint8_t *zst = NULL;
 	size_t len = 0;
-	int r;
+	int r, oval = 0;
 
 	if (argc != 2)
 		return ctx_err(c, E_USAGE, "info: exactly one bundle expected");
@@ -86,10 +129,10 @@ feedcmd_info(struct ctx *c, int argc, char **argv)
 	    (r = print_rows(c, b->db, "inputs (source, sha256, bytes, upstream time, path):",
 	    "SELECT s.name, i.sha256, i.bytes, i.upstream_time, i.path FROM source_input i "
 	    "JOIN source s ON s.id = i.source_id ORDER BY i.id")) != 0 ||
-	    (r = print_rows(c, b->db, "namespaces (source, namespace, rows):",
-	    "SELECT s.name, n.name, (SELECT count(*) FROM affected a WHERE a.source_id = "
-	    "n.source_id AND a.namespace = n.name) FROM namespace n JOIN source s ON "
-	    "s.id = n.source_id ORDER BY s.id, n.name")) != 0) {
+	    (r = has_oval_def(c, b->db, &oval)) != 0 ||
+	    (r = print_rows(c, b->db,
+	    "namespaces (source, namespace, rows, definitions, coverage):",
+	    oval ? namespaces_sql : namespaces_no_oval_sql)) != 0) {
 		ctx_prefix(c, "%s", argv[1]);
 		goto out;
 	}

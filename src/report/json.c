@@ -168,6 +168,9 @@ json_packages(struct jw *w, const struct report *r)
 		/* the history line of the layer that introduced the package */
 		jw_str(w, "created_by", p->layer >= 0 && (size_t)p->layer < r->img->nlayers ?
 		    r->img->layers[p->layer].created_by : NULL);
+		/* rpm only (null otherwise): what OVAL definitions test besides versions */
+		jw_str(w, "signing_key_id", p->sigkey);
+		jw_str(w, "modularity_label", p->modularity_label);
 		jw_close(w, '}');
 	}
 	jw_close(w, ']');
