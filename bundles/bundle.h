@@ -157,6 +157,8 @@ struct bundle_affected {
 	const char *vendor_severity;	/* the vendor's word, e.g. "unimportant", "high**" */
 	const char *vendor_status;	/* the vendor's status word: "resolved", "open" */
 	const char *note;		/* vendor note (nodsa_reason, ...), or NULL */
+	const char *advisory;		/* the vendor's advisory for this entry
+					 * ("ALAS2-2018-939"), or NULL */
 	const char *description;	/* or NULL */
 };
 
@@ -271,6 +273,10 @@ struct bundle_oval_test_row {
 	const char *module;		/* kind module: "NAME:STREAM" */
 	const char *flavour;		/* "ksplice" | "fips" | NULL */
 	const char *why;		/* kind unsupported: what it tests */
+	const char *state;		/* kind pkg: what a package matched through it is
+					 * (as affected.state), or NULL: the def's */
+	const char *vendor_status;	/* with state: the vendor's status word, or NULL */
+	const char *note;		/* with state: the vendor's words, or NULL */
 };
 
 typedef int (*bundle_oval_candidate_fn)(struct ctx *c, int64_t def, void *arg);

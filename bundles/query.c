@@ -2,10 +2,10 @@
  * query.c - reading the normalized model of an open bundle (both binaries).
  *
  * The database was verified before it was opened, but rows are still checked
- * before they reach a callback: a required column that is NULL, or a state or
- * severity outside format 1's vocabulary, is E_FORMAT rather than a surprise in
- * the matcher. Strings handed to callbacks point into SQLite's row buffers and
- * are valid for the duration of the callback only.
+ * before they reach a callback: a required column that is NULL, a state or
+ * severity outside format 1's vocabulary, or an empty advisory id, is E_FORMAT
+ * rather than a surprise in the matcher. Strings handed to callbacks point into
+ * SQLite's row buffers and are valid for the duration of the callback only.
  *
  * Statements: every function takes its statement from q_stmt() and hands it
  * back to q_done() on every path. While the bundle keeps statements
@@ -30,7 +30,7 @@
 static const char package_sql[] =
 "SELECT s.name, a.vuln_id, a.ecosystem, a.namespace, a.package, a.name_kind,\n"
 "       a.state, a.fixed_version, a.severity, a.vendor_severity, a.vendor_status,\n"
-"       a.note, v.description, a.id\n"
+"       a.note, a.advisory, v.description, a.id\n"
 "  FROM affected AS a\n"
 "  JOIN source AS s ON s.id = a.source_id\n"
 "  LEFT JOIN vuln AS v ON v.source_id = a.source_id AND v.vuln_id = a.vuln_id\n"
@@ -48,7 +48,7 @@ static const char package_sql[] =
 static const char package_brief_sql[] =
 "SELECT s.name, a.vuln_id, a.ecosystem, a.namespace, a.package, a.name_kind,\n"
 "       a.state, a.fixed_version, a.severity, a.vendor_severity, a.vendor_status,\n"
-"       a.note, NULL, a.id\n"
+"       a.note, a.advisory, NULL, a.id\n"
 "  FROM affected AS a\n"
 "  JOIN source AS s ON s.id = a.source_id\n"
 " WHERE a.ecosystem = ?1 AND a.namespace = ?2 AND a.package = ?3 AND a.name_kind = ?4\n"
@@ -57,7 +57,7 @@ static const char package_brief_sql[] =
 static const char package_brief_byname_sql[] =
 "SELECT s.name, a.vuln_id, a.ecosystem, a.namespace, a.package, a.name_kind,\n"
 "       a.state, a.fixed_version, a.severity, a.vendor_severity, a.vendor_status,\n"
-"       a.note, NULL, a.id\n"
+"       a.note, a.advisory, NULL, a.id\n"
 "  FROM affected AS a\n"
 "  JOIN source AS s ON s.id = a.source_id\n"
 " WHERE a.ecosystem = ?1 AND a.namespace = ?2 AND a.package = ?3 AND a.name_kind = ?4\n"
@@ -235,6 +235,9 @@ col(sqlite3_stmt *st, int i)
 	return (const char *)sqlite3_column_text(st, i);
 }
 
+/* The column of the row id in the affected statements above. */
+#define Q_AFFECTED_ID	14
+
 /* The rows of statement q (BQ_PACKAGE or a brief one) for the package. */
 static int
 query_package(struct ctx *c, struct bundle *b, enum bundle_q q, const char *ecosystem,
@@ -262,7 +265,8 @@ query_package(struct ctx *c, struct bundle *b, enum bundle_q q, const char *ecos
 		for (i = 0; i < (int)(sizeof(required) / sizeof(required[0])); i++) {
 			if (required[i] != NULL && col(st, i) == NULL) {
 				r = ctx_err(c, E_FORMAT, "bundle: affected row %lld: no %s",
-				    (long long)sqlite3_column_int64(st, 13), required[i]);
+				    (long long)sqlite3_column_int64(st, Q_AFFECTED_ID),
+				    required[i]);
 				goto out;
 			}
 		}
@@ -279,11 +283,17 @@ query_package(struct ctx *c, struct bundle *b, enum bundle_q q, const char *ecos
 		a.vendor_severity = col(st, 9);
 		a.vendor_status = col(st, 10);
 		a.note = col(st, 11);
-		a.description = col(st, 12);
+		a.advisory = col(st, 12);
+		a.description = col(st, 13);
 		if (!in_list(a.state, states) || !in_list(a.severity, severities) ||
 		    (strcmp(a.state, "fixed") == 0 && a.fixed_version == NULL)) {
 			r = ctx_err(c, E_FORMAT, "bundle: affected row %lld: bad state or "
-			    "severity", (long long)sqlite3_column_int64(st, 13));
+			    "severity", (long long)sqlite3_column_int64(st, Q_AFFECTED_ID));
+			goto out;
+		}
+		if (a.advisory != NULL && *a.advisory == '\0') {
+			r = ctx_err(c, E_FORMAT, "bundle: affected row %lld: empty advisory",
+			    (long long)sqlite3_column_int64(st, Q_AFFECTED_ID));
 			goto out;
 		}
 		if ((r = fn(c, &a, arg)) != 0)
@@ -573,11 +583,11 @@ static const char oval_vulns_sql[] =
 " ORDER BY v.id";
 
 /* The test and its names: a row per name, in insertion order. */
-#define OVAL_TEST_COLS	16	/* the columns before the name */
+#define OVAL_TEST_COLS	19	/* the columns before the name */
 static const char oval_test_sql[] =
 "SELECT t.id, t.kind, t.comment, t.check_, t.existence, t.name_pattern, t.evr_op, t.evr,\n"
 "       t.version_op, t.version, t.arch_op, t.arch, t.sigkey, t.module, t.flavour, t.why,\n"
-"       n.name\n"
+"       t.state, t.vendor_status, t.note, n.name\n"
 "  FROM oval_test AS t LEFT JOIN oval_test_name AS n ON n.test = t.id\n"
 " WHERE t.id = ?1\n"
 " ORDER BY n.id";
@@ -822,6 +832,10 @@ oval_test_bad(const struct bundle_oval_test_row *t)
 		return "name_pattern";
 	if (strcmp(t->kind, "pkg") == 0 && t->nnames == 0 && t->name_pattern == NULL)
 		return "names";
+	if (t->state != NULL && (!in_list(t->state, states) || strcmp(t->kind, "pkg") != 0))
+		return "state";
+	if (t->state == NULL && (t->vendor_status != NULL || t->note != NULL))
+		return "state";
 	return NULL;
 }
 
@@ -893,6 +907,9 @@ bundle_oval_test_get(struct ctx *c, struct bundle *b, int64_t test, bundle_oval_
 	t.module = cols[13];
 	t.flavour = cols[14];
 	t.why = cols[15];
+	t.state = cols[16];
+	t.vendor_status = cols[17];
+	t.note = cols[18];
 	if ((bad = oval_test_bad(&t)) != NULL) {
 		r = ctx_err(c, E_FORMAT, "bundle: oval test %lld: bad %s", (long long)test, bad);
 		goto out;

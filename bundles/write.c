@@ -96,7 +96,10 @@ static const char schema_sql[] =
 "    CHECK (severity IN ('critical', 'high', 'medium', 'low', 'negligible', 'unknown')),\n"
 "  vendor_severity TEXT,                -- the vendor's word, verbatim: \"high**\"\n"
 "  vendor_status   TEXT,                -- the vendor's status word: \"resolved\"\n"
-"  note            TEXT                 -- vendor remark (\"ignored: ...\", \"end-of-life\")\n"
+"  note            TEXT,                -- vendor remark (\"ignored: ...\", \"end-of-life\")\n"
+"  advisory        TEXT                 -- the vendor's advisory that gave this entry\n"
+"                                       -- (ALAS2-2018-939), as oval_def.advisory;\n"
+"                                       -- NULL when the feed names none per entry\n"
 ");\n"
 "CREATE TABLE vuln (\n"
 "  id          INTEGER PRIMARY KEY,     -- insertion order\n"
@@ -182,7 +185,18 @@ static const char schema_sql[] =
 "    CHECK (flavour IN ('ksplice', 'fips')),\n"
 "  why          TEXT                    -- kind unsupported: what it tests\n"
 "                                       -- (\"uname_test os_release\"), else NULL\n"
-"    CHECK ((kind = 'unsupported') = (why IS NOT NULL))\n"
+"    CHECK ((kind = 'unsupported') = (why IS NOT NULL)),\n"
+"  state        TEXT                    -- kind pkg: what a package matched through\n"
+"                                       -- this test is (as affected.state) when the\n"
+"                                       -- vendor says so per package (Ubuntu CVE OVAL's\n"
+"                                       -- criterion comments); NULL: oval_def.state\n"
+"    CHECK (state IN ('fixed', 'unfixed', 'wont-fix', 'unknown', 'not-affected')),\n"
+"  vendor_status TEXT,                  -- with state: the vendor's status word\n"
+"                                       -- (\"needed\"), or NULL\n"
+"  note         TEXT,                   -- with state: the vendor's words, verbatim\n"
+"                                       -- (the criterion's comment), or NULL\n"
+"  CHECK (state IS NULL OR kind = 'pkg'),\n"
+"  CHECK (state IS NOT NULL OR (vendor_status IS NULL AND note IS NULL))\n"
 ");\n"
 "CREATE TABLE oval_test_name (\n"
 "  id   INTEGER PRIMARY KEY,            -- insertion order\n"
@@ -316,7 +330,7 @@ static const char *const stmt_sql[ST_COUNT] = {
 	    "WHERE excluded.coverage = 'complete'",
 	"INSERT INTO affected (source_id, vuln_id, ecosystem, namespace, package, "
 	    "name_kind, state, fixed_version, severity, vendor_severity, vendor_status, "
-	    "note) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
+	    "note, advisory) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
 	"INSERT OR IGNORE INTO vuln (source_id, vuln_id, description) VALUES (?1, ?2, ?3)",
 	"UPDATE source SET records = ?1 WHERE id = ?2",
 	"INSERT INTO nvd_vuln (source_id, vuln_id, published, last_modified) "
@@ -326,8 +340,9 @@ static const char *const stmt_sql[ST_COUNT] = {
 	"INSERT INTO cwe (source_id, vuln_id, cwe) VALUES (?1, ?2, ?3)",
 	"INSERT INTO reference (source_id, vuln_id, url) VALUES (?1, ?2, ?3)",
 	"INSERT INTO oval_test (source_id, kind, comment, check_, existence, name_pattern, "
-	    "evr_op, evr, version_op, version, arch_op, arch, sigkey, module, flavour, why) "
-	    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)",
+	    "evr_op, evr, version_op, version, arch_op, arch, sigkey, module, flavour, why, "
+	    "state, vendor_status, note) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, "
+	    "?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19)",
 	"INSERT OR IGNORE INTO oval_test_name (test, name) VALUES (?1, ?2)",
 	"SELECT 1 FROM oval_test WHERE id = ?1 AND source_id = ?2",
 	"INSERT INTO oval_def (source_id, namespace, ecosystem, name_kind, def_id, class, "
@@ -643,6 +658,8 @@ check_row(struct ctx *c, const struct bundle_affected *a)
 		return ctx_err(c, E_INTERNAL, "affected row: bad severity '%s'", a->severity);
 	if (strcmp(a->state, "fixed") == 0 && a->fixed_version == NULL)
 		return ctx_err(c, E_INTERNAL, "affected row: fixed without fixed_version");
+	if (a->advisory != NULL && *a->advisory == '\0')
+		return ctx_err(c, E_INTERNAL, "affected row: empty advisory");
 	return 0;
 }
 
@@ -673,6 +690,7 @@ bundle_writer_affected(struct ctx *c, struct bundle_writer *w,
 	bind_text(st, 10, a->vendor_severity);
 	bind_text(st, 11, a->vendor_status);
 	bind_text(st, 12, a->note);
+	bind_text(st, 13, a->advisory);
 	if ((r = db_step(c, w, st, "affected")) != 0)
 		return r;
 	if (ckd_add(&w->rows, w->rows, 1))
@@ -955,6 +973,12 @@ check_oval_test(struct ctx *c, const struct bundle_oval_test *t)
 		return ctx_err(c, E_INTERNAL, "oval test: bad flavour '%s'", t->flavour);
 	if ((strcmp(t->kind, "unsupported") == 0) != nonempty(t->why))
 		return ctx_err(c, E_INTERNAL, "oval test: why given iff kind unsupported");
+	if (t->state != NULL && (!in_list(t->state, states) ||
+	    strcmp(t->kind, "pkg") != 0))
+		return ctx_err(c, E_INTERNAL, "oval test: bad state '%s' for kind %s",
+		    t->state, t->kind);
+	if (t->state == NULL && (t->vendor_status != NULL || t->note != NULL))
+		return ctx_err(c, E_INTERNAL, "oval test: vendor status or note without state");
 	return 0;
 }
 
@@ -989,6 +1013,9 @@ bundle_writer_oval_test(struct ctx *c, struct bundle_writer *w,
 	bind_text(st, 14, t->module);
 	bind_text(st, 15, t->flavour);
 	bind_text(st, 16, t->why);
+	bind_text(st, 17, t->state);
+	bind_text(st, 18, t->vendor_status);
+	bind_text(st, 19, t->note);
 	if ((r = db_step(c, w, st, "oval_test")) != 0)
 		return r;
 	tid = sqlite3_last_insert_rowid(w->db);

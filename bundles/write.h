@@ -95,8 +95,12 @@ int bundle_writer_enrichment(struct ctx *c, struct bundle_writer *w,
  * values expanded; duplicates are stored once) and/or name_pattern (POSIX
  * ERE); each state field as an (op, value) pair, both NULL when absent; sigkey
  * 16 lowercase hex digits; module "NAME:STREAM" iff kind module; flavour
- * "ksplice" | "fips" | NULL; why iff kind unsupported. *id is the test's id.
- * A value outside these vocabularies is E_INTERNAL (a parser bug).
+ * "ksplice" | "fips" | NULL; why iff kind unsupported. state (kind pkg only):
+ * what a package matched through this test is, when the vendor says so per
+ * package (as bundle_affected.state), with the vendor's status word and words
+ * (vendor_status, note: each NULL when state is); NULL: the definition's state.
+ * *id is the test's id. A value outside these vocabularies is E_INTERNAL (a
+ * parser bug).
  */
 struct bundle_oval_test {
 	const char *kind, *comment, *check, *existence;
@@ -104,6 +108,7 @@ struct bundle_oval_test {
 	size_t nnames;
 	const char *name_pattern, *evr_op, *evr, *version_op, *version, *arch_op, *arch,
 	    *sigkey, *module, *flavour, *why;
+	const char *state, *vendor_status, *note;
 };
 int bundle_writer_oval_test(struct ctx *c, struct bundle_writer *w,
     const struct bundle_oval_test *t, int64_t *id);

@@ -21,7 +21,8 @@
  * (the epoch left out when it is 0 or absent, as rpm prints an installed
  * version without an epoch tag; rpm compares a missing epoch as 0, so both
  * spellings order the same), vendor_status = the update's status attribute
- * ("final"), note = the ALAS id, severity: critical -> critical, important ->
+ * ("final"), advisory = the ALAS id (note stays NULL: the format has no
+ * remark per entry), severity: critical -> critical, important ->
  * high, medium/moderate -> medium, low -> low, anything else -> unknown, the
  * vendor's word kept in vendor_severity. Updates of type bugfix, enhancement
  * or newpackage give no rows; any other type is E_FORMAT (fail closed).
@@ -819,7 +820,7 @@ emit_rows(struct aparser *p, int64_t *records)
 		a.severity = rw->severity;
 		a.vendor_severity = rw->vendor_sev[0] ? rw->vendor_sev : NULL;
 		a.vendor_status = rw->status[0] ? rw->status : NULL;
-		a.note = rw->alas;
+		a.advisory = rw->alas;
 		if (p->w != NULL && (r = bundle_writer_affected(p->c, p->w, &a)) != 0) {
 			ctx_prefix(p->c, "%s: %s %s", rw->alas, rw->pkg, rw->vuln);
 			return r;

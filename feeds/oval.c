@@ -171,6 +171,7 @@ struct oparser {
 
 	/* resolving */
 	int def_line;					/* line of the def being resolved */
+	const struct oval_meta *meta;			/* its metadata */
 	int64_t next_fake;				/* test ids when w == NULL */
 	struct oval_facts facts;
 	int64_t ncmp, nzero;
@@ -412,12 +413,16 @@ static const char stage_sql[] =
 "CREATE TABLE variable (id TEXT PRIMARY KEY, type TEXT, line INTEGER);\n"
 "CREATE TABLE value (var TEXT, ord INTEGER, value TEXT,\n"
 "  PRIMARY KEY (var, ord)) WITHOUT ROWID;\n"
+"CREATE TABLE ccomment (seq INTEGER PRIMARY KEY, comment TEXT NOT NULL);\n"
+"CREATE TABLE tann (id TEXT, ann TEXT, bid INTEGER, flags INTEGER,\n"
+"  PRIMARY KEY (id, ann)) WITHOUT ROWID;\n"
 "BEGIN;\n";
 
 enum {
 	S_DEF_INS, S_TEST_INS, S_ITEM_INS, S_FIELD_INS, S_VAR_INS, S_VAL_INS,
 	S_DEF_LIST, S_NS_INS, S_DEF_EMIT, S_DEF_BY_ID, S_TEST_GET, S_TEST_SET,
-	S_ITEM_GET, S_FIELD_GET, S_VAR_GET, S_VAL_GET, S_COUNT
+	S_ITEM_GET, S_FIELD_GET, S_VAR_GET, S_VAL_GET, S_COM_INS, S_COM_GET, S_TANN_GET,
+	S_TANN_SET, S_COUNT
 };
 
 static const char *const stage_stmts[S_COUNT] = {
@@ -448,6 +453,10 @@ static const char *const stage_stmts[S_COUNT] = {
 	    "ORDER BY ord",
 	"SELECT type, line FROM variable WHERE id = ?1",
 	"SELECT value FROM value WHERE var = ?1 ORDER BY ord",
+	"INSERT INTO ccomment (comment) VALUES (?1)",
+	"SELECT comment FROM ccomment WHERE seq = ?1",
+	"SELECT bid, flags FROM tann WHERE id = ?1 AND ann = ?2",
+	"INSERT INTO tann (id, ann, bid, flags) VALUES (?1, ?2, ?3, ?4)",
 };
 
 static int
@@ -771,12 +780,42 @@ end_criteria(struct oparser *p)
 	return 0;
 }
 
-/* <criterion test_ref=> or <extend_definition definition_ref=>. */
+/*
+ * A criterion's comment, staged when the vendor reads them (oval_vendor.
+ * criterion): its staging sequence number, 0 when it has none.
+ */
+static int
+stage_comment(struct oparser *p, int64_t *seq)
+{
+	sqlite3_stmt *st = p->st[S_COM_INS];
+	char *comment = NULL;
+	int r;
+
+	*seq = 0;
+	if (p->v->criterion == NULL)
+		return 0;
+	if ((r = attr_get(p, "comment", &comment)) != 0)
+		return r;
+	if (comment == NULL || *trim(comment) == '\0') {
+		free(comment);
+		return 0;
+	}
+	flatten(comment);
+	bind_str(st, 1, comment);
+	if ((r = stage_step(p, st, "criterion comment", p->d.line)) == 0)
+		*seq = (int64_t)sqlite3_last_insert_rowid(p->db);
+	free(comment);
+	return r;
+}
+
+/* <criterion test_ref=> or <extend_definition definition_ref=>: "T<id>;", or
+ * "T<id>~<seq>;" for a criterion whose comment is staged, or "D<id>;". */
 static int
 criteria_leaf(struct oparser *p, int extend)
 {
 	const char *elem = extend ? "extend_definition" : "criterion";
 	char *ref = NULL;
+	int64_t seq = 0;
 	int neg, r;
 
 	if ((r = crit_child(p, elem)) != 0)
@@ -785,10 +824,16 @@ criteria_leaf(struct oparser *p, int extend)
 	    (r = attr_id(p, elem, extend ? "definition_ref" : "test_ref",
 	    extend ? "def" : "tst", &ref)) != 0)
 		return r;
+	if (!extend && (r = stage_comment(p, &seq)) != 0) {
+		free(ref);
+		return r;
+	}
 	if (neg)
 		sb_addc(&p->d.crit, '!');
 	sb_addc(&p->d.crit, extend ? 'D' : 'T');
 	sb_adds(&p->d.crit, ref);
+	if (seq > 0)
+		sb_addf(&p->d.crit, "~%lld", (long long)seq);
 	sb_addc(&p->d.crit, ';');
 	free(ref);
 	return 0;
@@ -2242,15 +2287,43 @@ classify_test(struct oparser *p, const char *id, const struct trow *t, struct it
 	return 0;
 }
 
-/* The bundle id of test id, writing it on first use. */
+/* The bundle id and flags of test id with annotation ann, if cached: 1 when found. */
 static int
-resolve_test(struct oparser *p, const char *id, int64_t *bid)
+tann_get(struct oparser *p, const char *id, const char *ann, int64_t *bid, int *flags)
+{
+	sqlite3_stmt *st = p->st[S_TANN_GET];
+	int rc;
+
+	bind_str(st, 1, id);
+	bind_str(st, 2, ann);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		*bid = sqlite3_column_int64(st, 0);
+		*flags = sqlite3_column_int(st, 1);
+	}
+	sqlite3_reset(st);
+	sqlite3_clear_bindings(st);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return db_fail(p, "test annotation");
+	return rc == SQLITE_ROW;
+}
+
+/*
+ * The bundle id of test id, writing it on first use. With ps (a criterion's
+ * comment gave the packages' status, note being that comment), a pkg test is
+ * written once per distinct (state, vendor status, note) with them; ps is
+ * ignored for the other kinds, which carry no package status.
+ */
+static int
+resolve_test(struct oparser *p, const char *id, const struct oval_pkgstatus *ps,
+    const char *note, int64_t *bid)
 {
 	sqlite3_stmt *st = p->st[S_TEST_GET];
 	struct trow t;
 	struct item o, s;
 	struct rtest rt;
-	int rc, r = E_INTERNAL, have_o = 0, have_s = 0;
+	struct sb ann = SB_INIT;
+	int rc, r = E_INTERNAL, have_o = 0, have_s = 0, flags = 0;
 
 	memset(&t, 0, sizeof(t));
 	memset(&o, 0, sizeof(o));
@@ -2284,11 +2357,22 @@ resolve_test(struct oparser *p, const char *id, int64_t *bid)
 		r = db_fail(p, "test");
 		goto out;
 	}
-	if (t.bid != 0) {
+	if (t.bid != 0 && (ps == NULL || !(t.flags & T_PKG))) {
 		*bid = t.bid;
 		def_facts(p, t.flags);
 		r = 0;
 		goto out;
+	}
+	if (ps != NULL) {
+		sb_addf(&ann, "%s\t%s\t%s", ps->state,
+		    ps->vendor_status != NULL ? ps->vendor_status : "", note);
+		if ((r = tann_get(p, id, ann.s, bid, &flags)) < 0)
+			goto out;
+		if (r == 1) {
+			def_facts(p, flags);
+			r = 0;
+			goto out;
+		}
 	}
 	if (t.object_ref != NULL) {
 		if ((r = item_load(p, t.object_ref, "object", &o)) < 0)
@@ -2323,6 +2407,20 @@ resolve_test(struct oparser *p, const char *id, int64_t *bid)
 		rt.flags = 0;
 		p->stats.unsupported++;
 	}
+	if (!(rt.flags & T_PKG))
+		ps = NULL;	/* the status is of packages */
+	if (ps != NULL) {
+		if (strcmp(ps->state, "fixed") == 0 && !((rt.t.evr_op != NULL &&
+		    strcmp(rt.t.evr_op, "less than") == 0) || (rt.t.version_op != NULL &&
+		    strcmp(rt.t.version_op, "less than") == 0))) {
+			r = perr_at(p, p->def_line, E_FORMAT, "criterion '%.120s' says fixed "
+			    "but its test %s compares with no fixed version", note, id);
+			goto out;
+		}
+		rt.t.state = ps->state;
+		rt.t.vendor_status = ps->vendor_status;
+		rt.t.note = note;
+	}
 	if (p->w != NULL) {
 		if ((r = bundle_writer_oval_test(p->c, p->w, &rt.t, bid)) != 0) {
 			ctx_prefix(p->c, "line %d: test %s", t.line, id);
@@ -2332,10 +2430,18 @@ resolve_test(struct oparser *p, const char *id, int64_t *bid)
 	} else
 		*bid = ++p->next_fake;
 	p->stats.tests++;
-	st = p->st[S_TEST_SET];
-	bind_str(st, 1, id);
-	sqlite3_bind_int64(st, 2, *bid);
-	sqlite3_bind_int(st, 3, rt.flags);
+	if (ps != NULL) {
+		st = p->st[S_TANN_SET];
+		bind_str(st, 1, id);
+		bind_str(st, 2, ann.s);
+		sqlite3_bind_int64(st, 3, *bid);
+		sqlite3_bind_int(st, 4, rt.flags);
+	} else {
+		st = p->st[S_TEST_SET];
+		bind_str(st, 1, id);
+		sqlite3_bind_int64(st, 2, *bid);
+		sqlite3_bind_int(st, 3, rt.flags);
+	}
 	rc = sqlite3_step(st);
 	sqlite3_reset(st);
 	sqlite3_clear_bindings(st);
@@ -2350,7 +2456,47 @@ resolve_test(struct oparser *p, const char *id, int64_t *bid)
 	item_free(&o);
 	item_free(&s);
 	rtest_free(&rt);
+	sb_free(&ann);
 	return r;
+}
+
+/*
+ * What the staged comment seq (0: none) of a criterion says of its test's
+ * packages (the vendor's criterion hook); *comment, when ps->state is set, is
+ * that comment (the caller frees it), else NULL.
+ */
+static int
+criterion_status(struct oparser *p, int64_t seq, struct oval_pkgstatus *ps, char **comment)
+{
+	sqlite3_stmt *st = p->st[S_COM_GET];
+	int rc, r;
+
+	memset(ps, 0, sizeof(*ps));
+	*comment = NULL;
+	if (seq == 0 || p->v->criterion == NULL)
+		return 0;
+	sqlite3_bind_int64(st, 1, seq);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		*comment = col_dup(st, 0);
+	sqlite3_reset(st);
+	sqlite3_clear_bindings(st);
+	if (rc != SQLITE_ROW || *comment == NULL)
+		return rc == SQLITE_DONE ? perr_at(p, p->def_line, E_INTERNAL,
+		    "staged criterion comment %lld", (long long)seq) :
+		    db_fail(p, "criterion comment");
+	if ((r = p->v->criterion(p->c, p->meta, *comment, ps)) != 0) {
+		ctx_prefix(p->c, "line %d: definition %s", p->def_line, p->meta->id);
+		p->err = r;
+		free(*comment);
+		*comment = NULL;
+		return r;
+	}
+	if (ps->state == NULL) {
+		free(*comment);
+		*comment = NULL;
+	}
+	return 0;
 }
 
 /* ---- rewriting criteria -------------------------------------------------- */
@@ -2358,18 +2504,30 @@ resolve_test(struct oparser *p, const char *id, int64_t *bid)
 static int expand(struct oparser *p, const char *s, size_t *pos, int neg, int depth,
     struct sb *out);
 
-/* The staged id after 'T' or 'D' up to ';'. */
+/* The staged id after 'T' or 'D' up to ';', and the comment's sequence number
+ * after a '~' (0 when there is none). */
 static int
-staged_id(struct oparser *p, const char *s, size_t *pos, char *id)
+staged_id(struct oparser *p, const char *s, size_t *pos, char *id, int64_t *seq)
 {
-	const char *end = strchr(s + *pos, ';');
+	const char *end = strchr(s + *pos, ';'), *q;
 	size_t n;
 
-	if (end == NULL || (n = (size_t)(end - (s + *pos))) == 0 || n > OVAL_ID_MAX)
+	*seq = 0;
+	if (end == NULL)
+		return perr_at(p, p->def_line, E_INTERNAL, "staged criteria");
+	for (q = s + *pos; q < end && *q != '~'; q++)
+		;
+	if ((n = (size_t)(q - (s + *pos))) == 0 || n > OVAL_ID_MAX)
 		return perr_at(p, p->def_line, E_INTERNAL, "staged criteria");
 	memcpy(id, s + *pos, n);
 	id[n] = '\0';
-	*pos += n + 1;
+	if (q < end)
+		for (q++; q < end; q++) {
+			if (*q < '0' || *q > '9' || ckd_mul(seq, *seq, 10) ||
+			    ckd_add(seq, *seq, *q - '0'))
+				return perr_at(p, p->def_line, E_INTERNAL, "staged criteria");
+		}
+	*pos = (size_t)(end - s) + 1;
 	return 0;
 }
 
@@ -2429,8 +2587,9 @@ inline_def(struct oparser *p, const char *id, int neg, int depth, struct sb *out
 static int
 expand(struct oparser *p, const char *s, size_t *pos, int neg, int depth, struct sb *out)
 {
-	char id[OVAL_ID_MAX + 1];
-	int64_t bid;
+	char id[OVAL_ID_MAX + 1], *comment = NULL;
+	struct oval_pkgstatus ps;
+	int64_t bid, seq;
 	int r, first;
 	char op;
 
@@ -2444,7 +2603,12 @@ expand(struct oparser *p, const char *s, size_t *pos, int neg, int depth, struct
 		return expand(p, s, pos, !neg, depth, out);
 	case 'T':
 		(*pos)++;
-		if ((r = staged_id(p, s, pos, id)) != 0 || (r = resolve_test(p, id, &bid)) != 0)
+		if ((r = staged_id(p, s, pos, id, &seq)) != 0 ||
+		    (r = criterion_status(p, seq, &ps, &comment)) != 0)
+			return r;
+		r = resolve_test(p, id, ps.state != NULL ? &ps : NULL, comment, &bid);
+		free(comment);
+		if (r != 0)
 			return r;
 		if (neg && (r = depth_ok(p, depth + 1)) != 0)
 			return r;
@@ -2452,7 +2616,7 @@ expand(struct oparser *p, const char *s, size_t *pos, int neg, int depth, struct
 		return 0;
 	case 'D':
 		(*pos)++;
-		if ((r = staged_id(p, s, pos, id)) != 0)
+		if ((r = staged_id(p, s, pos, id, &seq)) != 0)
 			return r;
 		return inline_def(p, id, neg, depth, out);
 	case '&':
@@ -2776,6 +2940,7 @@ emit_def(struct oparser *p, sqlite3_stmt *st, int64_t *records)
 	}
 	memset(&p->facts, 0, sizeof(p->facts));
 	p->ncmp = p->nzero = 0;
+	p->meta = &b.m;
 	/* the definition itself heads the extend_definition chain (cycles) */
 	p->extend_stack[p->nextend++] = xstrdup(b.id);
 	r = expand(p, staged, &pos, 0, 0, &crit);
@@ -2842,6 +3007,7 @@ emit_def(struct oparser *p, sqlite3_stmt *st, int64_t *records)
 		p->stats.records++;
 	}
  out:
+	p->meta = NULL;
 	for (i = 0; i < nvulns; i++)
 		free(vulns[i]);
 	free(vulns);

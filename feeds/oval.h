@@ -52,6 +52,17 @@ struct oval_verdict {
 	char note[512];			/* "" for none */
 };
 
+/*
+ * What one criterion's comment says of the packages its (pkg) test names, when
+ * a vendor gives each package's status there (Ubuntu's CVE OVAL). state NULL:
+ * the comment says nothing of the kind, and the definition's state applies.
+ * The comment itself is stored as the test's note (oval_test.note).
+ */
+struct oval_pkgstatus {
+	const char *state;		/* fixed|unfixed|wont-fix|unknown|not-affected */
+	const char *vendor_status;	/* the vendor's status word ("needed"), or NULL */
+};
+
 /* What the pkg tests reachable from a definition's criteria do. */
 struct oval_facts {
 	int has_pkg;			/* some pkg test */
@@ -115,6 +126,15 @@ struct oval_vendor {
 	 * "fixes-only" whatever it lists. NULL: every file does.
 	 */
 	int (*whole_release)(const char *path);
+	/*
+	 * The status a <criterion comment=> gives the packages of its test
+	 * (struct oval_pkgstatus), for a definition m; ps->state NULL for none;
+	 * E_FORMAT for a status sentence whose words it does not know. Only
+	 * pkg tests take it; a "fixed" one must compare versions ("less than").
+	 * NULL hook: criterion comments are not read.
+	 */
+	int (*criterion)(struct ctx *c, const struct oval_meta *m, const char *comment,
+	    struct oval_pkgstatus *ps);
 	/* Note added to a def all of whose version tests compare with "0:0"
 	 * (Debian: "less than 0" is how it writes both not-affected and open
 	 * issues); NULL for none. */

@@ -226,7 +226,11 @@ finding_add(struct ctx *c, struct match_state *st, const struct pkg *p,
 	return 0;
 }
 
-/* A finding of the current package from the current affected row (st->row). */
+/*
+ * A finding of the current package from the current affected row (st->row):
+ * its record is the row's advisory (an ALAS id) when the feed names one, else
+ * the vulnerability id.
+ */
 static int
 add_finding(struct ctx *c, struct match_state *st, const struct bundle_affected *row,
     const char *comparison)
@@ -235,7 +239,8 @@ add_finding(struct ctx *c, struct match_state *st, const struct bundle_affected 
 
 	return finding_add(c, st, p, row, st->row,
 	    strcmp(row->name_kind, "source") == 0 ? p->source_version : p->version,
-	    row->vuln_id, comparison);
+	    row->advisory != NULL && *row->advisory != '\0' ? row->advisory : row->vuln_id,
+	    comparison);
 }
 
 /* Marks p's failed comparison; 1 when it was already reported. */
@@ -301,21 +306,57 @@ on_row(struct ctx *c, const struct bundle_affected *row, void *arg)
 	return 0;
 }
 
+/* strcmp with NULL (an absent value) before any string. */
+static int
+strcmp_null(const char *a, const char *b)
+{
+	if (a == NULL || b == NULL)
+		return (a != NULL) - (b != NULL);
+	return strcmp(a, b);
+}
+
+/*
+ * The report order (match_sort_findings): the grouping keys, then every other
+ * field, so that two findings compare equal only when they are the same.
+ */
 static int
 cmp_findings(const void *va, const void *vb)
 {
 	const struct finding *a = va, *b = vb;
 	int d;
 
-	if ((d = match_status_rank(a->status) - match_status_rank(b->status)) != 0)
+	if ((d = match_status_rank(a->status) - match_status_rank(b->status)) != 0 ||
+	    (d = match_severity_rank(b->severity) - match_severity_rank(a->severity)) != 0 ||
+	    (d = strcmp(a->vuln_id, b->vuln_id)) != 0 ||
+	    (d = strcmp(a->package, b->package)) != 0 ||
+	    (d = strcmp(a->installed_version, b->installed_version)) != 0)
 		return d;
-	if ((d = match_severity_rank(b->severity) - match_severity_rank(a->severity)) != 0)
+	/* the same vulnerability of the same package from several feeds (a tracker
+	 * and an OVAL file) or records: fixed order, never qsort's choice */
+	if ((d = strcmp_null(a->source, b->source)) != 0 ||
+	    (d = strcmp_null(a->namespace, b->namespace)) != 0 ||
+	    (d = strcmp_null(a->record, b->record)) != 0 ||
+	    (d = strcmp_null(a->source_package, b->source_package)) != 0 ||
+	    (d = strcmp_null(a->source_version, b->source_version)) != 0 ||
+	    (d = strcmp_null(a->fixed_version, b->fixed_version)) != 0 ||
+	    (d = strcmp_null(a->comparison, b->comparison)) != 0 ||
+	    (d = strcmp(a->status, b->status)) != 0 ||
+	    (d = strcmp(a->severity, b->severity)) != 0 ||
+	    (d = strcmp_null(a->severity_source, b->severity_source)) != 0 ||
+	    (d = strcmp_null(a->vendor_severity, b->vendor_severity)) != 0 ||
+	    (d = strcmp_null(a->vendor_status, b->vendor_status)) != 0 ||
+	    (d = strcmp_null(a->note, b->note)) != 0 ||
+	    (d = strcmp_null(a->description, b->description)) != 0 ||
+	    (d = strcmp_null(a->ecosystem, b->ecosystem)) != 0)
 		return d;
-	if ((d = strcmp(a->vuln_id, b->vuln_id)) != 0)
-		return d;
-	if ((d = strcmp(a->package, b->package)) != 0)
-		return d;
-	return strcmp(a->installed_version, b->installed_version);
+	return (a->layer > b->layer) - (a->layer < b->layer);
+}
+
+void
+match_sort_findings(struct finding *v, size_t n)
+{
+	if (n > 1)	/* qsort of a NULL array is undefined, even when empty */
+		qsort(v, n, sizeof(*v), cmp_findings);
 }
 
 /*
@@ -624,8 +665,9 @@ on_oval_hit(struct ctx *c, const struct oval_hit *h, void *arg)
 	row.fixed_version = h->fixed_version;
 	row.severity = d->severity;
 	row.vendor_severity = d->vendor_severity;
-	row.vendor_status = d->vendor_status;
+	row.vendor_status = h->vendor_status;	/* the witness test's, else the def's */
 	row.note = h->note;
+	row.advisory = d->advisory;
 	row.description = h->description;
 	return finding_add(c, st, h->pkg, &row, NULL, h->version,
 	    d->advisory ? d->advisory : d->def_id, h->comparison);
@@ -799,7 +841,7 @@ keep_row(struct ctx *c, const struct bundle_affected *row, void *arg)
 	const char *const s[] = {
 		row->source, row->vuln_id, row->ecosystem, row->namespace, row->package,
 		row->name_kind, row->state, row->fixed_version, row->severity,
-		row->vendor_severity, row->vendor_status, row->note
+		row->vendor_severity, row->vendor_status, row->note, row->advisory
 	};
 	struct kept_row *kr;
 	size_t i, len = 0;
@@ -825,6 +867,7 @@ keep_row(struct ctx *c, const struct bundle_affected *row, void *arg)
 	kr->a.vendor_severity = put_str(&p, row->vendor_severity);
 	kr->a.vendor_status = put_str(&p, row->vendor_status);
 	kr->a.note = put_str(&p, row->note);
+	kr->a.advisory = put_str(&p, row->advisory);
 	kr->a.description = NULL;	/* brief rows have none: read per finding */
 	if (g->nrows == g->cap) {
 		g->cap = g->cap ? g->cap * 2 : 16;
@@ -956,8 +999,7 @@ match_run(struct ctx *c, struct bundle *b, const struct osinfo *os,
 		goto out;
 	if (have_oval && (r = match_oval(c, &st, rule, out->namespace)) != 0)
 		goto out;
-	if (out->nfindings > 1)	/* qsort of a NULL array is undefined, even when empty */
-		qsort(out->findings, out->nfindings, sizeof(*out->findings), cmp_findings);
+	match_sort_findings(out->findings, out->nfindings);
 	r = 0;
 	goto out;
 all_packages:

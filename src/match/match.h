@@ -43,8 +43,10 @@ struct finding {
 	char *vendor_severity;		/* vendor's own wording */
 	char *vendor_status;		/* vendor's own status word */
 	char *note;			/* vendor note or NULL */
-	char *record;			/* the feed's record that says so: CVE, DSA, USN,
-					 * RHSA, ELSA, ALAS id (advisory when there is one) */
+	char *record;			/* the feed's record that says so: its advisory
+					 * when it names one (ALAS, RHSA, ELSA, USN, DSA,
+					 * SUSE-SU id; an OVAL definition without one: its
+					 * def id), else the vulnerability id */
 	char *comparison;		/* the comparison made: "2.36-9+deb12u3 <
 					 * 2.36-9+deb12u4 (dpkg)", or why no comparison
 					 * was needed ("no fix: vendor state unfixed") */
@@ -74,6 +76,13 @@ struct match_result {
 
 int match_run(struct ctx *c, struct bundle *b, const struct osinfo *os,
     const struct pkglist *pkgs, struct match_result *out);
+/*
+ * Sorts findings in the order match_run() leaves them: status (fixed, unfixed,
+ * wont-fix, unknown), severity (most severe first), vulnerability id, package,
+ * installed version, then source, namespace, record, source package and every
+ * other field, so that the order never depends on the order they came in.
+ */
+void match_sort_findings(struct finding *v, size_t n);
 void match_result_free(struct match_result *m);
 
 /* Rank of a normalized severity, for ordering: critical 5 ... negligible 1, unknown 0. */

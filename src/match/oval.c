@@ -269,6 +269,8 @@ struct test {
 	char *sigkey, *module, *flavour, *why;
 	char *bad;		/* why the test cannot be evaluated (a pattern), or NULL */
 	enum wclass wclass;
+	/* the vendor's status of the packages matched through it, or NULLs */
+	char *state, *vendor_status, *note;
 };
 
 /* An item OVAL compares: one binary package, or one (source name, version). */
@@ -429,6 +431,9 @@ test_free(struct test *t)
 	free(t->flavour);
 	free(t->why);
 	free(t->bad);
+	free(t->state);
+	free(t->vendor_status);
+	free(t->note);
 	free(t);
 }
 
@@ -642,6 +647,9 @@ on_test(struct ctx *c, const struct bundle_oval_test_row *r, void *arg)
 	t->module = xstrdup_or_null(r->module);
 	t->flavour = xstrdup_or_null(r->flavour);
 	t->why = xstrdup_or_null(r->why);
+	t->state = xstrdup_or_null(r->state);
+	t->vendor_status = xstrdup_or_null(r->vendor_status);
+	t->note = xstrdup_or_null(r->note);
 	if (t->evr.op == OP_LT || t->evr.op == OP_LE || t->version.op == OP_LT ||
 	    t->version.op == OP_LE)
 		t->wclass = W_VERSION;
@@ -1154,7 +1162,11 @@ witness_cmp(const void *va, const void *vb)
 	return 0;
 }
 
-/* Hits for every (witness package, vuln) of the definition. */
+/*
+ * Hits for every (witness package, vuln) of the definition. A witness of a
+ * test with its own state (the vendor's status of that package) stays
+ * whatever its class, unless that state is not-affected.
+ */
 static int
 emit(struct ctx *c, struct oval_eval *e, enum oval_result res)
 {
@@ -1163,16 +1175,21 @@ emit(struct ctx *c, struct oval_eval *e, enum oval_result res)
 	enum wclass cls = W_EXISTS;
 	struct oval_hit h;
 	const struct field *f;
+	const char *state, *base;
 	char vbuf[VERSION_MAX_LEN + 1];
 	size_t i, k, v, n = 0;
 	int r = 0;
 
 	for (i = 0; i < e->nw; i++)
-		if (e->w[i].cls == W_VERSION)
+		if (e->w[i].cls == W_VERSION && e->w[i].t->state == NULL)
 			cls = W_VERSION;
-	for (i = 0; i < e->nw; i++)	/* keep the class that names the packages */
-		if (e->w[i].cls == cls)
+	for (i = 0; i < e->nw; i++) {	/* keep the class that names the packages */
+		const struct test *t = e->w[i].t;
+
+		if (t->state != NULL ? strcmp(t->state, "not-affected") != 0 :
+		    e->w[i].cls == cls)
 			e->w[n++] = e->w[i];
+	}
 	e->nw = n;
 	if (n > 1)
 		qsort(e->w, n, sizeof(*e->w), witness_cmp);
@@ -1186,15 +1203,6 @@ emit(struct ctx *c, struct oval_eval *e, enum oval_result res)
 	if (e->nvulns == 0)
 		return ctx_err(c, E_FORMAT, "bundle: oval definition %s has no vulnerability id",
 		    d->def_id);
-	if (res == OVAL_UNKNOWN) {
-		sb_adds(&note, "OVAL result unknown: ");
-		for (i = 0; i < e->nreasons; i++)
-			sb_addf(&note, "%s%s", i ? "; " : "", e->reasons[i]);
-		if (e->more_reasons > 0)
-			sb_addf(&note, "; and %zu more", e->more_reasons);
-		if (d->note != NULL)
-			sb_addf(&note, " (%s)", d->note);
-	}
 	for (i = 0; i < n; i++) {
 		const struct item *it = e->w[i].item;
 		const struct test *t = e->w[i].t;
@@ -1203,6 +1211,18 @@ emit(struct ctx *c, struct oval_eval *e, enum oval_result res)
 			continue;
 		memset(&h, 0, sizeof(h));
 		sb_reset(&cmp);
+		state = t->state != NULL ? t->state : d->state;
+		base = t->state != NULL ? t->note : d->note;
+		if (res == OVAL_UNKNOWN) {
+			sb_reset(&note);
+			sb_adds(&note, "OVAL result unknown: ");
+			for (k = 0; k < e->nreasons; k++)
+				sb_addf(&note, "%s%s", k ? "; " : "", e->reasons[k]);
+			if (e->more_reasons > 0)
+				sb_addf(&note, "; and %zu more", e->more_reasons);
+			if (base != NULL)
+				sb_addf(&note, " (%s)", base);
+		}
 		f = t->evr.op == OP_LT || t->evr.op == OP_LE ? &t->evr :
 		    t->version.op == OP_LT || t->version.op == OP_LE ? &t->version : NULL;
 		if (f != NULL) {
@@ -1212,18 +1232,21 @@ emit(struct ctx *c, struct oval_eval *e, enum oval_result res)
 				mine = version_part(it->evr, vbuf, sizeof(vbuf));
 			sb_addf(&cmp, "%s %s %s (%s)", mine ? mine : it->evr, op_symbols[f->op],
 			    f->value, version_eco_tool(e->eco));
-			if (f->op == OP_LT)
+			/* a vendor's per-package state other than fixed has no fix
+			 * to name (Ubuntu's pending: not yet published) */
+			if (f->op == OP_LT && (t->state == NULL || strcmp(state, "fixed") == 0))
 				h.fixed_version = f->value;
-		} else if (strcmp(d->state, "fixed") == 0)
+		} else if (strcmp(state, "fixed") == 0)
 			sb_addf(&cmp, "%s installed; no version compared", it->name);
 		else
-			sb_addf(&cmp, "no fix: vendor state %s", d->state);
+			sb_addf(&cmp, "no fix: vendor state %s", state);
 		h.def = d;
 		h.package = it->name;
 		h.version = it->evr;
-		h.status = res == OVAL_UNKNOWN ? "unknown" : d->state;
+		h.status = res == OVAL_UNKNOWN ? "unknown" : state;
+		h.vendor_status = t->state != NULL ? t->vendor_status : d->vendor_status;
 		h.comparison = sb_str(&cmp);
-		h.note = res == OVAL_UNKNOWN ? sb_str(&note) : d->note;
+		h.note = res == OVAL_UNKNOWN ? sb_str(&note) : base;
 		for (k = 0; k < it->n; k++) {
 			h.pkg = e->ipkgs[it->first + k];
 			for (v = 0; v < e->nvulns; v++) {

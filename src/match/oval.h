@@ -65,16 +65,21 @@
  * the definition's (a true node keeps its true children's witnesses, an
  * unknown node its true and unknown children's; witnesses below a negation
  * are dropped: a negated test proves an absence); when there is none,
- * packages of existence-only tests (no state: "X is installed") are. A TRUE
- * definition yields one hit per (witness package, vuln id) with the
- * definition's state (nothing for "not-affected"); UNKNOWN with witnesses
- * yields hits with status "unknown" and a note naming the reasons; FALSE or
- * UNKNOWN without witnesses yields nothing. fixed_version is the witness
- * test's evr (or version) when its operation is "less than", else NULL
- * ("less than or equal" names the last vulnerable version, not a fix);
- * comparison is "INSTALLED OP VALUE (rpm|dpkg)", or for an existence-only
- * witness "no fix: vendor state STATE" ("installed; no version compared" for
- * a fixed one).
+ * packages of existence-only tests (no state: "X is installed") are. A test
+ * with its own state (oval_test.state: the vendor gave each package's status,
+ * as Ubuntu's CVE OVAL does in its criterion comments) is a witness whatever
+ * its class, and its state, vendor status and note replace the definition's
+ * for the packages it matched (its witnesses yield nothing when that state is
+ * "not-affected"). A TRUE definition yields one hit per (witness package, vuln
+ * id) with that state (nothing for a definition "not-affected"); UNKNOWN with
+ * witnesses yields hits with status "unknown" and a note naming the reasons;
+ * FALSE or UNKNOWN without witnesses yields nothing. fixed_version is the
+ * witness test's evr (or version) when its operation is "less than" (and the
+ * test's own state, if any, is "fixed"), else NULL ("less than or equal"
+ * names the last vulnerable version, not a fix; Ubuntu's "pending" names a
+ * fix not yet published); comparison is "INSTALLED OP VALUE (rpm|dpkg)", or
+ * for an existence-only witness "no fix: vendor state STATE" ("installed; no
+ * version compared" for a fixed one).
  *
  * Ownership: oval_eval_new() borrows the bundle and package list (both must
  * outlive the evaluator) and caches each test it reads (with its compiled
@@ -142,6 +147,7 @@ struct oval_hit {
 	const char *status;		/* fixed | unfixed | wont-fix | unknown */
 	const char *fixed_version;	/* or NULL */
 	const char *comparison;
+	const char *vendor_status;	/* the witness test's, else the def's; or NULL */
 	const char *note;		/* or NULL */
 };
 

@@ -10,8 +10,8 @@
  *                        packages share one)
  *   dependencies         the image depends on the OS and every package
  *   vulnerabilities      one per vulnerability id, feed, source package, status,
- *                        fixed version, severity and policy decision (with its
- *                        waiver); affects lists the bom-refs of the packages it
+ *                        fixed version, severity, record and policy decision (with
+ *                        its waiver); affects lists the bom-refs of the packages it
  *                        was found in, with their installed version
  *   properties           "airlock:..." name/value pairs for what CycloneDX has no
  *                        field for (bundle provenance, vendor words, layers). The
@@ -472,9 +472,10 @@ group_cmp(const struct finding *a, const struct finding *b)
 	    (d = strcmp(a->source, b->source)) != 0 ||
 	    (d = strcmp(a->source_package, b->source_package)) != 0 ||
 	    (d = strcmp(a->status, b->status)) != 0 ||
-	    (d = strcmp_null(a->fixed_version, b->fixed_version)) != 0)
+	    (d = strcmp_null(a->fixed_version, b->fixed_version)) != 0 ||
+	    (d = strcmp(a->severity, b->severity)) != 0)
 		return d;
-	return strcmp(a->severity, b->severity);
+	return strcmp_null(a->record, b->record);	/* its airlock:record property */
 }
 
 struct order {

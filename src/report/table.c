@@ -153,7 +153,7 @@ report_table_scan(const struct report *r, struct sb *out)
 		sb_addf(out, "\n%s: %zu\n", titles[j], n);
 		pad(out, "SEVERITY", 12); pad(out, "VULNERABILITY", wv + 2);
 		pad(out, "PACKAGE", wp + 2); pad(out, "INSTALLED", wi + 2);
-		pad(out, "FIXED", wf + 2); sb_adds(out, "SOURCE / NOTE\n");
+		pad(out, "FIXED", wf + 2); sb_adds(out, "SOURCE / RECORD / NOTE\n");
 		for (i = 0; i < m->nfindings; i++) {
 			const struct finding *f = &m->findings[i];
 
@@ -172,6 +172,11 @@ report_table_scan(const struct report *r, struct sb *out)
 			add_text(out, f->source);
 			sb_addc(out, ' ');
 			add_text(out, f->source_package);
+			/* the advisory that says so, when it is not the vulnerability */
+			if (f->record && strcmp(f->record, f->vuln_id) != 0) {
+				sb_addc(out, ' ');
+				add_text(out, f->record);
+			}
 			if (f->vendor_severity) {
 				sb_adds(out, " [");
 				add_text(out, f->vendor_severity);

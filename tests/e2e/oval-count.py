@@ -1,10 +1,11 @@
 #!/usr/bin/env python3
 # oval-count.py FILE: what an OVAL file should give, counted without airlock (python ElementTree):
 # definitions, records (definitions not of class inventory), tests (distinct tests reachable from
-# those through extend_definition), index (distinct (definition, package name) pairs of
+# those through extend_definition; an Ubuntu CVE OVAL package test once per status comment of its
+# criteria), index (distinct (definition, package name) pairs of
 # rpminfo/dpkginfo tests whose object names packages by equality, constant_variable values
 # expanded). Plain, .bz2, .xz or .gz. Used by oval.sh and to check test_feed_oval.c's numbers.
-import sys, bz2, lzma, gzip, xml.etree.ElementTree as ET
+import sys, re, bz2, lzma, gzip, xml.etree.ElementTree as ET
 def load(p):
     op = bz2.open if p.endswith('.bz2') else lzma.open if p.endswith('.xz') else gzip.open if p.endswith('.gz') else open
     with op(p, 'rb') as f:
@@ -16,11 +17,18 @@ for e in root.iter():
     if e.get('id'):
         byid[e.get('id')] = e
 defs = [e for e in root.iter() if loc(e) == 'definition']
+# Ubuntu's CVE OVAL gives a package's status in its criterion's comment ("X package in R is
+# affected and needs fixing."): such a dpkginfo test is one row per distinct comment.
+status = re.compile(r"^(\(CVE-[^)]*\) )?[^ :]+( package in [^ ,]+[ ,]| package does not exist in |: while )")
 def tests_of(d, seen):
     out = []
     for e in d.iter():
         if loc(e) == 'criterion':
-            out.append(e.get('test_ref'))
+            c = (e.get('comment') or '').strip()
+            ubuntu_status = d.get('class') == 'vulnerability' and \
+                d.get('id', '').startswith('oval:com.ubuntu.') and \
+                loc(byid[e.get('test_ref')]) == 'dpkginfo_test' and status.match(c)
+            out.append((e.get('test_ref'), c if ubuntu_status else None))
         elif loc(e) == 'extend_definition' and e.get('definition_ref') not in seen:
             seen.add(e.get('definition_ref'))
             out += tests_of(byid[e.get('definition_ref')], seen)
@@ -41,5 +49,5 @@ tests = set(); pairs = 0
 for d in real:
     ts = tests_of(d, set())
     tests |= set(ts)
-    pairs += len(set(x for t in ts for x in names(byid[t])))
+    pairs += len(set(x for t, _ in ts for x in names(byid[t])))
 print('definitions=%d records=%d tests=%d index=%d' % (len(defs), len(real), len(tests), pairs))

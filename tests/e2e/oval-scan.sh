@@ -1,7 +1,8 @@
 #!/bin/sh
-# oval-scan.sh - OVAL matching end to end on rpm images: `airlock-feed build` signs a bundle from
-# real OVAL samples (tests/data/oval: Red Hat's rhel-8.oval.xml and an including-unpatched file,
-# Oracle's ELSA-2007-0057, the repaired SUSE sample), `airlock verify` accepts it, and
+# oval-scan.sh - OVAL (and ALAS) matching end to end on rpm images: `airlock-feed build` signs a
+# bundle from real OVAL samples (tests/data/oval: Red Hat's rhel-8.oval.xml and an
+# including-unpatched file, Oracle's ELSA-2007-0057, the repaired SUSE sample) and the real Amazon
+# Linux 2 updateinfo.xml sample (tests/data/amazon-alas), `airlock verify` accepts it, and
 # `airlock scan -f json` reports on docker-archive images made here:
 #   rhel8-libuuid  the real RHEL 8 rpm database of tests/data (libuuid 2.32.1-42.el8_8, signed
 #                  by Red Hat) with a RHEL 8.8 os-release: namespace rhel:8, assessed, clean
@@ -16,6 +17,10 @@
 #                  comparison "1.15.2-4.20 < 0:1.15.2-4.25 (rpm)", exit 1
 #   sles12         the real SLES 12 SP4 database: sles:12.4 is in no feed of the bundle: the OS and
 #                  every package not assessed, exit 2
+#   amzn2-perf     Amazon Linux 2 with perf 4.9.62-21.56.amzn2 and kernel 4.9.76-38.79.amzn2:
+#                  perf is below ALAS2-2018-939's fix, so CVE-2017-5715 and CVE-2017-5754, each with
+#                  the record ALAS2-2018-939 (python's reading of the sample) in every report
+#                  format; kernel is at the fix, exit 1
 # The os-release files are typed here (the corpus has rpm databases only).
 . "$(dirname "$0")/setup.sh"
 need rpm rpm
@@ -23,6 +28,7 @@ need rpmbuild rpm
 need zstd zstd
 need xz xz-utils
 DO=$DATA/oval
+ALAS=$DATA/amazon-alas/amazon_linux_2_updateinfo.xml
 
 # image OUT ROOTDIR: a one-layer docker-archive (docker save) of ROOTDIR
 image() {
@@ -93,8 +99,9 @@ jqs() { jq -r "$1" "$TMP/s.json"; }
 "$AIRLOCK_FEED" keygen -W -p "$TMP/k.pub" -s "$TMP/k.sec" >/dev/null
 if "$AIRLOCK_FEED" build -q -s "$TMP/k.sec" -o "$TMP/b.db.zst" \
 	"rhel-oval:$DO/rhel-8.oval.xml.xz" "rhel-oval:$DO/RHEL8-ansible-2-including-unpatched.oval.xml.bz2" \
-	"oracle-oval:$DO/ELSA-2007-0057.xml" "suse-oval:$DO/suse-edited.xml" 2>"$TMP/err"; then
-	pass "bundle built from four OVAL files"
+	"oracle-oval:$DO/ELSA-2007-0057.xml" "suse-oval:$DO/suse-edited.xml" \
+	"amazon@2:$ALAS" 2>"$TMP/err"; then
+	pass "bundle built from four OVAL files and an ALAS updateinfo.xml"
 else
 	fail "airlock-feed build: $(cat "$TMP/err")"; finish
 fi
@@ -181,5 +188,68 @@ if scan "$TMP/sles12.tar" 2; then
 		(.not_assessed[] | select(.kind == "os") | .reason)] | @tsv')
 	[ "$got" = "$(printf 'sles:12.4\t0\t108\tthe bundle has no feed for sles:12.4')" ] &&
 		pass "sles12: sles:12.4 and its 108 packages not assessed" || fail "sles12: $got"
+fi
+
+# --- amzn2-perf: ALAS findings name their advisory ---------------------------------------------
+# the expectation without airlock: python's XML reader gives the (CVE, ALAS id, fixed EVR) of the
+# security updates listing perf, rpm's own vercmp orders the versions
+python3 - "$ALAS" >"$TMP/alas.want" <<'EOF'
+import sys, xml.etree.ElementTree as ET
+for u in ET.parse(sys.argv[1]).getroot().iter("update"):
+    if u.get("type") != "security":
+        continue
+    for p in u.iter("package"):
+        if p.get("name") != "perf":
+            continue
+        evr = ("" if p.get("epoch") in (None, "0") else p.get("epoch") + ":") + \
+            p.get("version") + "-" + p.get("release")
+        for r in u.iter("reference"):
+            if r.get("type") == "cve":
+                print("|".join((r.get("id"), u.find("id").text.strip(), evr)))
+        break
+EOF
+LC_ALL=C sort -u -o "$TMP/alas.want" "$TMP/alas.want"
+fix=$(cut -d'|' -f3 "$TMP/alas.want" | head -n 1)
+r=$TMP/r5
+if [ ! -s "$TMP/alas.want" ] || [ "$(cut -d'|' -f2 "$TMP/alas.want" | sort -u)" != ALAS2-2018-939 ]; then
+	fail "amzn2-perf: premise: python finds '$(cat "$TMP/alas.want")' for perf, not ALAS2-2018-939"
+elif [ "$(rpm --eval "%{lua:print(rpm.vercmp('4.9.62-21.56.amzn2', '$fix'))}")" != -1 ] ||
+	[ "$(rpm --eval "%{lua:print(rpm.vercmp('4.9.76-38.79.amzn2', '$fix'))}")" != 0 ]; then
+	fail "amzn2-perf: premise: rpm does not order perf below and kernel at the fix $fix"
+elif rpms "$r/var/lib/rpm" perf-4.9.62-21.56.amzn2 kernel-4.9.76-38.79.amzn2; then
+	osrel "$r" amzn 2 "Amazon Linux"
+	image "$TMP/amzn2-perf.tar" "$r"
+	if scan "$TMP/amzn2-perf.tar" 1; then
+		got=$(jqs '.findings[] | [.vulnerability, .record, .fixed_version] | join("|")' |
+			LC_ALL=C sort)
+		[ "$got" = "$(cat "$TMP/alas.want")" ] &&
+			pass "amzn2-perf: $(echo "$got" | tr '\n' ' ')(the record is the ALAS id)" ||
+			fail "amzn2-perf: got '$got', want '$(cat "$TMP/alas.want")'"
+		got=$(jqs '[.findings[] | [.package, .installed_version, .source, .namespace,
+			.comparison, (.note // "null")] | join("|")] | unique | join(",")')
+		want="perf|4.9.62-21.56.amzn2|amazon|amzn:2|4.9.62-21.56.amzn2 < $fix (rpm)|null"
+		[ "$got" = "$want" ] && pass "amzn2-perf: perf only, compared by rpm, no note" ||
+			fail "amzn2-perf: got '$got', want '$want'"
+		got=$(jqs '[.namespace, .coverage, (.not_assessed | length)] | @tsv')
+		[ "$got" = "$(printf 'amzn:2\tfixes-only\t0')" ] || fail "amzn2-perf: $got"
+	fi
+	# every format names the advisory (the table beside the feed and package)
+	R=$TMP/amzn
+	if expect_status 1 "$AIRLOCK" scan --bundle "$TMP/b.db.zst" -p "$TMP/k.pub" \
+		-f table -o "$R.txt" -f yaml -o "$R.yaml" -f sarif -o "$R.sarif" \
+		-f cyclonedx -o "$R.cdx.json" -f html -o "$R.html" -f junit -o "$R.junit.xml" \
+		-f verdict -o "$R.verdict.yaml" "$TMP/amzn2-perf.tar"; then
+		n=0
+		for f in "$R.yaml" "$R.sarif" "$R.cdx.json" "$R.html" "$R.junit.xml" \
+			"$R.verdict.yaml"; do
+			grep -q 'ALAS2-2018-939' "$f" && n=$((n + 1)) ||
+				fail "amzn2-perf: $(basename "$f") lacks ALAS2-2018-939"
+		done
+		[ "$n" = 6 ] && [ "$(grep -c ' amazon perf ALAS2-2018-939 \[critical\]$' "$R.txt")" = 2 ] &&
+			pass "amzn2-perf: every format names ALAS2-2018-939" ||
+			fail "amzn2-perf: table: $(cat "$R.txt")"
+	fi
+else
+	fail "amzn2-perf: rpmbuild/rpm could not make the database"
 fi
 finish

@@ -38,7 +38,8 @@
  * (second, "aaa" or "zzz": before or after "debian" by name) with rows: for
  * line N of the sample image's package list, its source package gets
  * CVE-2999-N fixed after the source version, CVE-2998-N fixed at it and
- * CVE-2997-N unfixed, described "desc N"; and apparmor's CVE-2016-1585 in
+ * CVE-2997-N unfixed with the advisory ADV-2997-N, described "desc N"; and
+ * apparmor's CVE-2016-1585 in
  * debian:12 (debian has a row too) fixed in 3.0.8-4.
  */
 static int
@@ -47,7 +48,7 @@ build_db(struct ctx *c, const char *second)
 	struct bundle_writer *w = NULL;
 	struct bundle_meta meta;
 	struct bundle_affected a;
-	char line[LINE_MAX_], id[32], fixed[256], desc[64], *f[4], *p;
+	char line[LINE_MAX_], id[32], adv[32], fixed[256], desc[64], *f[4], *p;
 	int64_t n1 = 0, n2 = 0, n = 0;
 	FILE *in = NULL;
 	int i, k, r;
@@ -110,11 +111,14 @@ build_db(struct ctx *c, const char *second)
 		if (r == 0)
 			r = bundle_writer_affected(c, w, &a);
 		snprintf(id, sizeof(id), "CVE-2997-%04d", k);
+		snprintf(adv, sizeof(adv), "ADV-2997-%04d", k);
 		a.state = "unfixed";
 		a.fixed_version = NULL;
 		a.severity = "high";
+		a.advisory = adv;
 		if (r == 0)
 			r = bundle_writer_affected(c, w, &a);
+		a.advisory = NULL;
 		if (r != 0)
 			goto out;
 		n += 3;
@@ -165,10 +169,11 @@ on_row(struct ctx *c, const struct bundle_affected *a, void *arg)
 	char *d = NULL;
 	int r;
 
-	sb_addf(&w->s, "%s %s %s %s %s %s %s %s %s %s %s", a->source, a->vuln_id, a->ecosystem,
-	    a->namespace, a->package, a->name_kind, a->state,
+	sb_addf(&w->s, "%s %s %s %s %s %s %s %s %s %s %s %s", a->source, a->vuln_id,
+	    a->ecosystem, a->namespace, a->package, a->name_kind, a->state,
 	    a->fixed_version ? a->fixed_version : "-", a->severity,
-	    a->vendor_severity ? a->vendor_severity : "-", a->note ? a->note : "-");
+	    a->vendor_severity ? a->vendor_severity : "-", a->note ? a->note : "-",
+	    a->advisory ? a->advisory : "-");
 	if (w->fetch) {
 		if (a->description != NULL)
 			return ctx_err(c, E_INTERNAL, "a brief row with a description");
@@ -458,6 +463,12 @@ DEFINE_TEST(test_bundle_kept_match_grouped)
 		/* the line number of the description is the id's */
 		ASSERT_INT_EQ(atoi(f->description + 5), atoi(f->vuln_id + 9));
 		ASSERT(strncmp(f->vuln_id, "CVE-2998-", 9) != 0);	/* fixed at the version */
+		/* the record: the row's advisory (kept with the shared row), else the id */
+		if (strncmp(f->vuln_id, "CVE-2997-", 9) == 0)
+			ASSERT(strncmp(f->record, "ADV-2997-", 9) == 0 &&
+			    strcmp(f->record + 9, f->vuln_id + 9) == 0);
+		else
+			ASSERT_STR_EQ(f->record, f->vuln_id);
 	}
 	/* every binary has its source's CVE-2999 and CVE-2997 of each of the lines
 	 * of that source: at least two each */

@@ -126,8 +126,8 @@ q_str(sqlite3 *db, const char *sql)
 #define ROW_SQL(pkg, vuln) "SELECT ecosystem || '|' || namespace || '|' || name_kind || " \
 	"'|' || state || '|' || ifnull(fixed_version, 'NULL') || '|' || severity || '|' || " \
 	"ifnull(vendor_severity, 'NULL') || '|' || ifnull(vendor_status, 'NULL') || '|' || " \
-	"ifnull(note, 'NULL') FROM affected WHERE package = '" pkg "' AND vuln_id = '" \
-	vuln "'"
+	"ifnull(note, 'NULL') || '|' || ifnull(advisory, 'NULL') FROM affected " \
+	"WHERE package = '" pkg "' AND vuln_id = '" vuln "'"
 
 #define ASSERT_Q(db, sql, want) do { \
 	char *got_ = q_str((db), (sql)); \
@@ -173,15 +173,22 @@ DEFINE_TEST(test_feed_amazon_rows)
 	ASSERT_Q(db, "SELECT records FROM source WHERE name = 'amazon'", "31");
 	ASSERT_Q(db, "SELECT sha256 || ' ' || bytes || ' ' || upstream_time FROM source_input",
 	    PLAIN_SHA256 " 9196 2018-02-08T21:46:00");
-	/* epoch="0" is left out; the vendor's "critical" and the ALAS id kept */
+	/* epoch="0" is left out; the vendor's "critical" kept; the ALAS id is the
+	 * advisory, and Amazon gives no remark for the note */
 	ASSERT_Q(db, ROW_SQL("kernel", "CVE-2017-5754"),
-	    "rpm|amzn:2|binary|fixed|4.9.76-38.79.amzn2|critical|critical|final|ALAS2-2018-939");
+	    "rpm|amzn:2|binary|fixed|4.9.76-38.79.amzn2|critical|critical|final|NULL|"
+	    "ALAS2-2018-939");
 	ASSERT_Q(db, ROW_SQL("kernel-doc", "CVE-2017-5715"),
-	    "rpm|amzn:2|binary|fixed|4.9.76-38.79.amzn2|critical|critical|final|ALAS2-2018-939");
+	    "rpm|amzn:2|binary|fixed|4.9.76-38.79.amzn2|critical|critical|final|NULL|"
+	    "ALAS2-2018-939");
 	/* epoch="10" kept; "important" is high */
 	ASSERT_Q(db, ROW_SQL("qemu-img", "CVE-2017-5715"),
-	    "rpm|amzn:2|binary|fixed|10:1.5.3-141.amzn2.5.3|high|important|final|"
+	    "rpm|amzn:2|binary|fixed|10:1.5.3-141.amzn2.5.3|high|important|final|NULL|"
 	    "ALAS2-2018-942");
+	/* every row names its advisory; none has a note */
+	ASSERT_Q(db, "SELECT advisory || ' ' || count(*) FROM affected GROUP BY advisory "
+	    "ORDER BY advisory", "ALAS2-2018-939 26\nALAS2-2018-942 5");
+	ASSERT_Q(db, "SELECT count(*) FROM affected WHERE note IS NOT NULL", "0");
 	ASSERT_Q(db, "SELECT count(*) FROM affected WHERE package = 'qemu-img'", "1");
 	sqlite3_close(db);
 
@@ -193,7 +200,7 @@ DEFINE_TEST(test_feed_amazon_rows)
 	ASSERT_Q(db, "SELECT sha256 || ' ' || bytes FROM source_input", GZ_SHA256 " 3736");
 	ASSERT_Q(db, "SELECT count(DISTINCT vuln_id) FROM affected", "16");
 	ASSERT_Q(db, ROW_SQL("java-1.8.0-openjdk-javadoc-zip-debug", "CVE-2018-2663"),
-	    "rpm|amzn:2|binary|fixed|1:1.8.0.161-0.b14.amzn2|high|important|final|"
+	    "rpm|amzn:2|binary|fixed|1:1.8.0.161-0.b14.amzn2|high|important|final|NULL|"
 	    "ALAS2-2018-949");
 	sqlite3_close(db);
 }
@@ -260,7 +267,7 @@ DEFINE_TEST(test_feed_amazon_cross_check)
 			want.s[--want.len] = '\0';
 		ASSERT((db = open_ro(dbs[i])) != NULL);
 		got = q_str(db, "SELECT package || '|' || vuln_id || '|' || fixed_version || "
-		    "'|' || note FROM affected ORDER BY package, vuln_id");
+		    "'|' || advisory FROM affected ORDER BY package, vuln_id");
 		sqlite3_close(db);
 		if (strcmp(got, want.s) != 0)
 			test_fail(t, __FILE__, __LINE__, "%s: rows differ from python's "
@@ -278,6 +285,18 @@ add_rpm(struct pkglist *l, const char *name, const char *ver)
 		(char *)ver, "rpm", 0, NULL, NULL };
 
 	pkglist_add(l, &p);
+}
+
+/* bundle_query_package callback: "VULN ADVISORY NOTE" lines. */
+static int
+on_row(struct ctx *c, const struct bundle_affected *a, void *arg)
+{
+	struct sb *out = arg;
+
+	(void)c;
+	sb_addf(out, "%s %s %s\n", a->vuln_id, a->advisory ? a->advisory : "NULL",
+	    a->note ? a->note : "NULL");
+	return 0;
 }
 
 static const struct finding *
@@ -301,6 +320,7 @@ DEFINE_TEST(test_feed_amazon_match)
 	struct pkglist l = { NULL, 0, 0 };
 	struct match_result m;
 	const struct finding *f;
+	struct sb rows = SB_INIT;
 	struct bundle b;
 	struct ctx c;
 	int64_t n;
@@ -309,6 +329,12 @@ DEFINE_TEST(test_feed_amazon_match)
 	memset(&b, 0, sizeof(b));
 	ASSERT_OK(&c, build_file_db(&c, "p.db", PLAIN, &n));
 	ASSERT(sqlite3_open_v2("p.db", &b.db, SQLITE_OPEN_READONLY, NULL) == SQLITE_OK);
+	/* the bundle's reader hands the advisory over */
+	ASSERT_OK(&c, bundle_query_package(&c, &b, "rpm", "amzn:2", "perf", "binary", on_row,
+	    &rows));
+	ASSERT_STR_EQ(sb_str(&rows), "CVE-2017-5715 ALAS2-2018-939 NULL\n"
+	    "CVE-2017-5754 ALAS2-2018-939 NULL\n");
+	sb_free(&rows);
 	add_rpm(&l, "kernel", "4.9.76-38.79.amzn2");		/* at the fix: nothing */
 	add_rpm(&l, "perf", "4.9.62-21.56.amzn2");		/* below: both CVEs */
 	add_rpm(&l, "qemu-img", "10:1.5.3-141.amzn2.5.2");	/* below (release) */
@@ -325,12 +351,16 @@ DEFINE_TEST(test_feed_amazon_match)
 	ASSERT_STR_EQ(f->fixed_version, "4.9.76-38.79.amzn2");
 	ASSERT_STR_EQ(f->installed_version, "4.9.62-21.56.amzn2");
 	ASSERT_STR_EQ(f->severity, "critical");
-	ASSERT_STR_EQ(f->note, "ALAS2-2018-939");
+	/* the evidence names the advisory: ALAS2-2018-939 fixes CVE-2017-5754 */
+	ASSERT_STR_EQ(f->record, "ALAS2-2018-939");
+	ASSERT(f->note == NULL);
+	ASSERT_STR_EQ(f->comparison, "4.9.62-21.56.amzn2 < 4.9.76-38.79.amzn2 (rpm)");
 	ASSERT_STR_EQ(f->source, "amazon");
 	ASSERT(find(&m, "CVE-2017-5715", "perf") != NULL);
 	ASSERT((f = find(&m, "CVE-2017-5715", "qemu-img")) != NULL);
 	ASSERT_STR_EQ(f->fixed_version, "10:1.5.3-141.amzn2.5.3");
-	ASSERT_STR_EQ(f->note, "ALAS2-2018-942");
+	ASSERT_STR_EQ(f->record, "ALAS2-2018-942");
+	ASSERT(f->note == NULL);
 	ASSERT_STR_EQ(f->vendor_severity, "important");
 	ASSERT((f = find(&m, "CVE-2017-5715", "qemu-kvm")) != NULL);
 	ASSERT(find(&m, "CVE-2017-5754", "kernel") == NULL);
@@ -391,10 +421,11 @@ DEFINE_TEST(test_feed_amazon_shapes)
 	ASSERT_INT_EQ(n, 2);
 	ASSERT((db = open_ro("d.db")) != NULL);
 	ASSERT_Q(db, ROW_SQL("tzdata", "ALAS2-2019-1234"),
-	    "rpm|amzn:2|binary|fixed|2019a-1.amzn2|low|low|final|ALAS2-2019-1234");
+	    "rpm|amzn:2|binary|fixed|2019a-1.amzn2|low|low|final|NULL|ALAS2-2019-1234");
 	/* the highest EVR (12.1 > 12 > 11 > 9), from the advisory that gave it */
 	ASSERT_Q(db, ROW_SQL("curl", "CVE-2020-0001"),
-	    "rpm|amzn:2|binary|fixed|7.61.1-12.1.amzn2|unknown|bogus|final|ALAS2-2020-2");
+	    "rpm|amzn:2|binary|fixed|7.61.1-12.1.amzn2|unknown|bogus|final|NULL|"
+	    "ALAS2-2020-2");
 	ASSERT_Q(db, "SELECT count(*) FROM affected WHERE package = 'vim'", "0");
 	sqlite3_close(db);
 }

@@ -24,8 +24,11 @@
 #include "base/file.h"
 #include "base/sb.h"
 #include "bundles/bundle.h"
+#include "bundles/bundle_private.h"
 #include "bundles/write.h"
 #include "feeds/feed.h"
+#include "match/oval.h"
+#include "pkgdb/pkgdb.h"
 #include "test.h"
 
 static struct bundle_meta *
@@ -364,6 +367,20 @@ DEFINE_TEST(test_write_oval_vocabulary)
 	x = ok; x.flavour = "ksplice";
 	ASSERT_OK(&c, bundle_writer_oval_test(&c, w, &x, &id));
 	ASSERT_INT_EQ(id, 2);
+	/* a package status: on pkg tests, from affected's vocabulary, words with it */
+	x = ok; x.state = "unfixed"; x.vendor_status = "needed"; x.note = "needs fixing";
+	ASSERT_OK(&c, bundle_writer_oval_test(&c, w, &x, &id));
+	ASSERT_INT_EQ(id, 3);
+	x = ok; x.state = "vulnerable";
+	ASSERT_INT_EQ(bundle_writer_oval_test(&c, w, &x, &id), E_INTERNAL);
+	x = ok; x.note = "needs fixing";
+	ASSERT_INT_EQ(bundle_writer_oval_test(&c, w, &x, &id), E_INTERNAL);
+	x = ok; x.vendor_status = "needed";
+	ASSERT_INT_EQ(bundle_writer_oval_test(&c, w, &x, &id), E_INTERNAL);
+	x = ok; x.kind = "platform"; x.names = NULL; x.nnames = 0; x.sigkey = NULL;
+	ASSERT_OK(&c, bundle_writer_oval_test(&c, w, &x, &id));
+	x.state = "unfixed";
+	ASSERT_INT_EQ(bundle_writer_oval_test(&c, w, &x, &id), E_INTERNAL);
 	bundle_writer_free(w);
 }
 
@@ -681,6 +698,13 @@ DEFINE_TEST(test_feed_oval_ubuntu)
 	ASSERT_Q(db, "SELECT ifnull(t.evr, '-') || '|' || n.name FROM oval_test AS t JOIN "
 	    "oval_test_name AS n ON n.test = t.id ORDER BY t.id",
 	    "-|cabextract\n0.4-3|libmspack0");
+	/* each package's status, from its criterion's comment (the file's words) */
+	ASSERT_Q(db, "SELECT id || '|' || ifnull(state, '-') || '|' || "
+	    "ifnull(vendor_status, '-') || '|' || ifnull(note, '-') FROM oval_test ORDER BY id",
+	    "1|-|-|-\n2|-|-|-\n"
+	    "3|unfixed|needed|cabextract package in xenial is affected and needs fixing.\n"
+	    "4|fixed|released|libmspack package in xenial was vulnerable but has been fixed "
+	    "(note: '0.4-3').");
 	sqlite3_close(db);
 }
 
@@ -1150,4 +1174,184 @@ DEFINE_TEST(test_feed_oval_rhel_whole_release)
 		sqlite3_close(db);
 	}
 	free(buf);
+}
+
+/*
+ * Ubuntu CVE OVAL's per-package statuses: the sentences of Canonical's
+ * generator (ubuntu-cve-tracker scripts/oval_lib.py, parse_package_status; the
+ * clair-fetcher sample has two of them), over the clair sample's test shapes:
+ * a dpkginfo_test without a state for an open status, one with evr "less
+ * than" for a version. Test tst:1 is shared by three definitions under two
+ * statuses, as Canonical's generator shares "Does the 'X' package exist?".
+ */
+#define U_DEF(id, klass, crit) \
+	"<definition class=\"" klass "\" id=\"oval:com.ubuntu.xenial:def:" id "\" " \
+	"version=\"1\"><metadata><title>CVE-2099-" id " on Ubuntu 16.04 LTS (xenial) - " \
+	"low.</title><reference source=\"CVE\" ref_id=\"CVE-2099-" id "\"/><advisory>" \
+	"<severity>Low</severity></advisory></metadata><criteria operator=\"OR\">" crit \
+	"</criteria></definition>\n"
+#define U_CRIT(tst, comment) \
+	"<criterion test_ref=\"oval:com.ubuntu.xenial:tst:" tst "\" comment=\"" comment "\"/>"
+#define U_TEST(n, state) \
+	"<linux-def:dpkginfo_test id=\"oval:com.ubuntu.xenial:tst:" n "\" version=\"1\" " \
+	"check_existence=\"at_least_one_exists\" check=\"at least one\"><linux-def:object " \
+	"object_ref=\"oval:com.ubuntu.xenial:obj:" n "\"/>" state "</linux-def:dpkginfo_test>\n"
+#define U_STATE(n) "<linux-def:state state_ref=\"oval:com.ubuntu.xenial:ste:" n "\"/>"
+#define U_OBJ(n, name) \
+	"<linux-def:dpkginfo_object id=\"oval:com.ubuntu.xenial:obj:" n "\" version=\"1\">" \
+	"<linux-def:name>" name "</linux-def:name></linux-def:dpkginfo_object>\n"
+#define U_STE(n, evr) \
+	"<linux-def:dpkginfo_state id=\"oval:com.ubuntu.xenial:ste:" n "\" version=\"1\">" \
+	"<linux-def:evr datatype=\"debian_evr_string\" operation=\"less than\">" evr \
+	"</linux-def:evr></linux-def:dpkginfo_state>\n"
+
+/* "PACKAGE|STATUS|FIXED|VENDOR_STATUS|COMPARISON" lines of the hits (- for NULL). */
+static int
+hit_line(struct ctx *c, const struct oval_hit *h, void *arg)
+{
+	struct sb *out = arg;
+
+	(void)c;
+	sb_addf(out, "%s%s|%s|%s|%s|%s", out->len > 0 ? "\n" : "", h->package, h->status,
+	    h->fixed_version ? h->fixed_version : "-",
+	    h->vendor_status ? h->vendor_status : "-", h->comparison);
+	return 0;
+}
+
+static char *
+ubuntu_doc(const char *defs)
+{
+	struct sb b = SB_INIT;
+
+	sb_adds(&b, "<?xml version=\"1.0\"?>\n<oval_definitions xmlns=\""
+	    "http://oval.mitre.org/XMLSchema/oval-definitions-5\" xmlns:linux-def=\""
+	    "http://oval.mitre.org/XMLSchema/oval-definitions-5#linux\">\n<definitions>\n");
+	sb_adds(&b, defs);
+	sb_adds(&b, "</definitions>\n<tests>\n"
+	    U_TEST("1", "") U_TEST("2", "") U_TEST("3", U_STATE("3")) U_TEST("4", "")
+	    U_TEST("5", U_STATE("5")) U_TEST("6", "")
+	    "</tests>\n<objects>\n"
+	    U_OBJ("1", "a") U_OBJ("2", "b") U_OBJ("3", "c") U_OBJ("4", "d") U_OBJ("5", "e")
+	    U_OBJ("6", "f")
+	    "</objects>\n<states>\n" U_STE("3", "0:1.2-3") U_STE("5", "0:2.0-1")
+	    "</states>\n</oval_definitions>\n");
+	return sb_steal(&b);
+}
+
+DEFINE_TEST(test_feed_oval_ubuntu_statuses)
+{
+	static const char defs[] =
+	    U_DEF("1", "vulnerability",
+		U_CRIT("1", "a package in xenial is affected and may need fixing.")
+		U_CRIT("2", "b: while related to the CVE in some way, a decision has been "
+		    "made to ignore this issue (note: &apos;end of life&apos;).")
+		U_CRIT("3", "c package in xenial is affected. An update containing the fix "
+		    "has been completed and is pending publication (note: &apos;1.2-3&apos;).")
+		U_CRIT("4", "d package in xenial is affected, but a decision has been made to "
+		    "defer addressing it (note: &apos;2019-01-01&apos;).")
+		U_CRIT("5", "e package in xenial, is related to the CVE in some way and has "
+		    "been fixed (note: &apos;2.0-1&apos;).")
+		U_CRIT("6", "f package in xenial was vulnerable and has been fixed, but no "
+		    "release version available for it."))
+	    U_DEF("2", "vulnerability",
+		U_CRIT("1", "a package in xenial is affected and needs fixing.")
+		U_CRIT("3", "(CVE-2099-2) c package in xenial was vulnerable but has been "
+		    "fixed (note: &apos;1.2-3&apos;)."))
+	    U_DEF("3", "vulnerability",
+		U_CRIT("1", "a package in xenial is affected and needs fixing."))
+	    /* USN OVAL (class patch): its comments are not statuses */
+	    U_DEF("4", "patch",
+		U_CRIT("1", "a package in xenial is affected and needs fixing."));
+	struct ctx c;
+	sqlite3 *db;
+	char *doc;
+	int64_t n;
+	int r;
+
+	doc = ubuntu_doc(defs);
+	ctx_init(&c);
+	ASSERT_OK(&c, build_mini(&c, "us.db", "ubuntu-oval", doc, &n));
+	free(doc);
+	ASSERT_INT_EQ(n, 4);
+	ASSERT((db = open_ro("us.db")) != NULL);
+	/* one row per (test, status): tst:1 three times (two statuses, and plain) */
+	ASSERT_Q(db, "SELECT t.id || '|' || n.name || '|' || ifnull(t.evr, '-') || '|' || "
+	    "ifnull(t.state, '-') || '|' || ifnull(t.vendor_status, '-') FROM oval_test AS t "
+	    "JOIN oval_test_name AS n ON n.test = t.id ORDER BY t.id",
+	    "1|a|-|unknown|needs-triage\n"
+	    "2|b|-|wont-fix|ignored\n"
+	    "3|c|0:1.2-3|unfixed|pending\n"
+	    "4|d|-|unfixed|deferred\n"
+	    "5|e|0:2.0-1|fixed|not-affected\n"
+	    "6|f|-|unknown|released\n"
+	    "7|a|-|unfixed|needed\n"
+	    "8|c|0:1.2-3|fixed|released\n"
+	    "9|a|-|-|-");
+	ASSERT_Q(db, "SELECT note FROM oval_test WHERE id = 2", "b: while related to the CVE "
+	    "in some way, a decision has been made to ignore this issue (note: 'end of life').");
+	ASSERT_Q(db, "SELECT group_concat(criteria, ' ') FROM (SELECT criteria FROM oval_def "
+	    "ORDER BY id)", "|(t1,t2,t3,t4,t5,t6) |(t7,t8) |(t7) |(t9)");
+	sqlite3_close(db);
+
+	/* matched: every package at 1.0-1, below both fixes */
+	{
+		static const char *const names[] = { "a", "b", "c", "d", "e", "f" };
+		struct pkglist l = { NULL, 0, 0 };
+		struct sb got = SB_INIT;
+		struct oval_sink sink = { hit_line, NULL, &got };
+		struct oval_eval *ev = NULL;
+		struct bundle b;
+		size_t i;
+
+		for (i = 0; i < 6; i++) {
+			struct pkg p = { .name = (char *)names[i], .version = (char *)"1.0-1",
+			    .arch = (char *)"amd64", .source_name = (char *)names[i],
+			    .source_version = (char *)"1.0-1", .ecosystem = "deb" };
+
+			pkglist_add(&l, &p);
+		}
+		memset(&b, 0, sizeof(b));
+		ASSERT(sqlite3_open_v2("us.db", &b.db, SQLITE_OPEN_READONLY, NULL) ==
+		    SQLITE_OK);
+		ASSERT_OK(&c, oval_eval_new(&c, &b, &l, "deb", &ev));
+		r = oval_eval_def(&c, ev, 1, &sink);
+		if (r == 0)
+			sb_adds(&got, "\n--");
+		if (r == 0)
+			r = oval_eval_def(&c, ev, 2, &sink);
+		oval_eval_free(ev);
+		pkglist_free(&l);
+		bundle_statements_release(&b);
+		sqlite3_close(b.db);
+		ASSERT_OK(&c, r);
+		/* pending compares with a fix not yet published: unfixed, no fix named */
+		ASSERT_STR_EQ(sb_str(&got),
+		    "a|unknown|-|needs-triage|no fix: vendor state unknown\n"
+		    "b|wont-fix|-|ignored|no fix: vendor state wont-fix\n"
+		    "c|unfixed|-|pending|1.0-1 < 0:1.2-3 (dpkg)\n"
+		    "d|unfixed|-|deferred|no fix: vendor state unfixed\n"
+		    "e|fixed|0:2.0-1|not-affected|1.0-1 < 0:2.0-1 (dpkg)\n"
+		    "f|unknown|-|released|no fix: vendor state unknown\n"
+		    "--\n"
+		    "a|unfixed|-|needed|no fix: vendor state unfixed\n"
+		    "c|fixed|0:1.2-3|released|1.0-1 < 0:1.2-3 (dpkg)");
+		sb_free(&got);
+	}
+
+	/* a status sentence with other words fails closed */
+	doc = ubuntu_doc(U_DEF("1", "vulnerability",
+	    U_CRIT("1", "a package in xenial is affected and will be looked at.")));
+	r = parse_mini(&c, "ubuntu-oval", doc, &n);
+	free(doc);
+	ASSERT_ERR(&c, r, E_FORMAT, "definition oval:com.ubuntu.xenial:def:1: criterion "
+	    "comment 'a package in xenial is affected and will be looked at.': status words "
+	    "not known");
+	/* "fixed" over a test that compares with no version */
+	doc = ubuntu_doc(U_DEF("1", "vulnerability",
+	    U_CRIT("1", "a package in xenial was vulnerable but has been fixed "
+	    "(note: &apos;1.0-1&apos;).")));
+	r = parse_mini(&c, "ubuntu-oval", doc, &n);
+	free(doc);
+	ASSERT_ERR(&c, r, E_FORMAT, "says fixed but its test oval:com.ubuntu.xenial:tst:1 "
+	    "compares with no fixed version");
 }

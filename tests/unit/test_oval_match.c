@@ -680,6 +680,138 @@ DEFINE_TEST(test_oval_ubuntu_binary_var_ref)
 	sqlite3_close(b.db);
 }
 
+/* ---- Ubuntu CVE OVAL: each package's status in its criterion ---------------------- */
+
+/*
+ * clair-fetcher_ubuntu_test.xml (quay/clair: Canonical's CVE OVAL for 16.04 of
+ * 2019-08-16, real ids), definition oval:com.ubuntu.xenial:def:201544710000000,
+ * CVE-2015-4471: the release tests AND an OR of two criteria whose comments are
+ * the two source packages' statuses in the Ubuntu CVE tracker:
+ *   tst:201544710000000 "cabextract package in xenial is affected and needs
+ *     fixing." - does the binary cabextract exist (no state);
+ *   tst:201544710000010 "libmspack package in xenial was vulnerable but has
+ *     been fixed (note: '0.4-3')." - binary libmspack0 with evr less than 0.4-3.
+ * Installed: cabextract 1.6-1 (any version satisfies its test) and libmspack0
+ * 0.4-2, just below the fix, then 0.4-3, the fix itself.
+ */
+static const char cabextract_note[] =
+    "cabextract package in xenial is affected and needs fixing.";
+static const char libmspack_note[] =
+    "libmspack package in xenial was vulnerable but has been fixed (note: '0.4-3').";
+
+struct uhit {
+	char pkg[32], status[16], fixed[16], vstatus[16], note[128];
+};
+struct uhits {
+	struct uhit v[8];
+	size_t n;
+};
+
+static int
+keep_uhit(struct ctx *c, const struct oval_hit *h, void *arg)
+{
+	struct uhits *u = arg;
+	struct uhit *x;
+
+	(void)c;
+	if (u->n == sizeof(u->v) / sizeof(u->v[0]))
+		return -1;
+	x = &u->v[u->n++];
+	snprintf(x->pkg, sizeof(x->pkg), "%s", h->package);
+	snprintf(x->status, sizeof(x->status), "%s", h->status);
+	snprintf(x->fixed, sizeof(x->fixed), "%s", h->fixed_version ? h->fixed_version : "-");
+	snprintf(x->vstatus, sizeof(x->vstatus), "%s",
+	    h->vendor_status ? h->vendor_status : "-");
+	snprintf(x->note, sizeof(x->note), "%s", h->note ? h->note : "-");
+	return 0;
+}
+
+DEFINE_TEST(test_oval_ubuntu_cve_package_states)
+{
+	static const struct input in[] = {
+		{ &feed_ubuntu_oval, "oval/clair-fetcher_ubuntu_test.xml", NULL },
+	};
+	struct osinfo os = { .id = (char *)"ubuntu", .version_id = (char *)"16.04",
+	    .codename = (char *)"xenial" };
+	struct pkglist l = { NULL, 0, 0 };
+	struct match_result m;
+	const struct finding *f;
+	struct uhits u;
+	struct oval_sink sink = { keep_uhit, NULL, &u };
+	struct oval_eval *ev = NULL;
+	struct bundle b;
+	struct ctx c;
+
+	ctx_init(&c);
+	ASSERT(vless(VERSION_DEB, "0.4-2", "0.4-3"));
+	ASSERT_OK(&c, build(&c, "u.db", in, 1));
+	ASSERT(open_db(&b, "u.db") == 0);
+	deb_pkg(&l, "cabextract", "1.6-1", "cabextract", "1.6-1");
+	deb_pkg(&l, "libmspack0", "0.4-2", "libmspack", "0.4-2");
+	ASSERT_OK(&c, match_run(&c, &b, &os, &l, &m));
+	ASSERT_STR_EQ(m.namespace, "ubuntu:16.04");
+	ASSERT_INT_EQ(m.nfindings, 2);
+	/* the fixed package: fixed, with its fixed version and the vendor's words */
+	ASSERT((f = find(&m, "CVE-2015-4471", "libmspack0")) != NULL);
+	ASSERT_STR_EQ(f->status, "fixed");
+	ASSERT_STR_EQ(f->fixed_version, "0.4-3");
+	ASSERT_STR_EQ(f->comparison, "0.4-2 < 0.4-3 (dpkg)");
+	ASSERT_STR_EQ(f->note, libmspack_note);
+	ASSERT_STR_EQ(f->vendor_status, "released");
+	ASSERT_STR_EQ(f->record, "oval:com.ubuntu.xenial:def:201544710000000");
+	ASSERT_STR_EQ(f->severity, "medium");
+	/* the unfixed one: unfixed, no fixed version, the vendor's words (it was
+	 * "fixed" without a version, or dropped beside libmspack0, before) */
+	ASSERT((f = find(&m, "CVE-2015-4471", "cabextract")) != NULL);
+	ASSERT_STR_EQ(f->status, "unfixed");
+	ASSERT(f->fixed_version == NULL);
+	ASSERT_STR_EQ(f->comparison, "no fix: vendor state unfixed");
+	ASSERT_STR_EQ(f->note, cabextract_note);
+	ASSERT_STR_EQ(f->vendor_status, "needed");
+	match_result_free(&m);
+
+	/* the evaluator's hits carry the tracker's status word too */
+	memset(&u, 0, sizeof(u));
+	ASSERT_OK(&c, oval_eval_new(&c, &b, &l, "deb", &ev));
+	ASSERT_OK(&c, oval_eval_def(&c, ev, 1, &sink));
+	oval_eval_free(ev);
+	bundle_statements_release(&b);
+	ASSERT_INT_EQ(u.n, 2);
+	ASSERT_STR_EQ(u.v[0].pkg, "cabextract");
+	ASSERT_STR_EQ(u.v[0].status, "unfixed");
+	ASSERT_STR_EQ(u.v[0].fixed, "-");
+	ASSERT_STR_EQ(u.v[0].vstatus, "needed");
+	ASSERT_STR_EQ(u.v[0].note, cabextract_note);
+	ASSERT_STR_EQ(u.v[1].pkg, "libmspack0");
+	ASSERT_STR_EQ(u.v[1].status, "fixed");
+	ASSERT_STR_EQ(u.v[1].fixed, "0.4-3");
+	ASSERT_STR_EQ(u.v[1].vstatus, "released");
+	ASSERT_STR_EQ(u.v[1].note, libmspack_note);
+	pkglist_free(&l);
+
+	/* libmspack0 at the fix: only cabextract is left, still unfixed */
+	deb_pkg(&l, "cabextract", "1.6-1", "cabextract", "1.6-1");
+	deb_pkg(&l, "libmspack0", "0.4-3", "libmspack", "0.4-3");
+	ASSERT_OK(&c, match_run(&c, &b, &os, &l, &m));
+	ASSERT_INT_EQ(m.nfindings, 1);
+	ASSERT((f = find(&m, "CVE-2015-4471", "cabextract")) != NULL);
+	ASSERT_STR_EQ(f->status, "unfixed");
+	ASSERT(f->fixed_version == NULL);
+	match_result_free(&m);
+	pkglist_free(&l);
+
+	/* without cabextract: libmspack0 alone, fixed in 0.4-3 */
+	deb_pkg(&l, "libmspack0", "0.4-2", "libmspack", "0.4-2");
+	ASSERT_OK(&c, match_run(&c, &b, &os, &l, &m));
+	ASSERT_INT_EQ(m.nfindings, 1);
+	ASSERT((f = find(&m, "CVE-2015-4471", "libmspack0")) != NULL);
+	ASSERT_STR_EQ(f->status, "fixed");
+	ASSERT_STR_EQ(f->fixed_version, "0.4-3");
+	match_result_free(&m);
+	pkglist_free(&l);
+	sqlite3_close(b.db);
+}
+
 /* ---- the criteria string ---------------------------------------------------------- */
 
 static int
@@ -1273,8 +1405,10 @@ DEFINE_TEST(test_oval_dedupe_and_releases)
 /* A bundle from before the OVAL tables: matching works as it did. */
 DEFINE_TEST(test_oval_old_bundle)
 {
-	static const struct bundle_affected row = { NULL, "CVE-2000-0001", "rpm", "rhel:8",
-	    "k", "binary", "fixed", "0:1.5-1", "low", "Low", NULL, NULL, NULL };
+	static const struct bundle_affected row = { .vuln_id = "CVE-2000-0001",
+	    .ecosystem = "rpm", .namespace = "rhel:8", .package = "k", .name_kind = "binary",
+	    .state = "fixed", .fixed_version = "0:1.5-1", .severity = "low",
+	    .vendor_severity = "Low" };
 	struct osinfo os = { .id = (char *)"rhel", .version_id = (char *)"8.9" };
 	struct bundle_writer *w = NULL;
 	struct bundle_meta meta;

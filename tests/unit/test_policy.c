@@ -534,12 +534,16 @@ add(struct pkglist *l, const char *name, const char *ver, const char *src, const
 
 /* Rows the samples lack: a wont-fix (low), an unknown state, a high unfixed. */
 static const struct bundle_affected extra_rows[] = {
-	{ NULL, "CVE-2000-0001", "deb", "debian:11", "txt2man", "source", "wont-fix",
-	  NULL, "low", "low", "open", "ignored: minor issue", NULL },
-	{ NULL, "CVE-2000-0002", "deb", "debian:11", "txt2man", "source", "unknown",
-	  NULL, "unknown", NULL, "undetermined", NULL, NULL },
-	{ NULL, "CVE-2000-0005", "deb", "debian:11", "txt2man", "source", "unfixed",
-	  NULL, "high", "high", "open", NULL, NULL },
+	{ .vuln_id = "CVE-2000-0001", .ecosystem = "deb", .namespace = "debian:11",
+	  .package = "txt2man", .name_kind = "source", .state = "wont-fix",
+	  .severity = "low", .vendor_severity = "low", .vendor_status = "open",
+	  .note = "ignored: minor issue" },
+	{ .vuln_id = "CVE-2000-0002", .ecosystem = "deb", .namespace = "debian:11",
+	  .package = "txt2man", .name_kind = "source", .state = "unknown",
+	  .severity = "unknown", .vendor_status = "undetermined" },
+	{ .vuln_id = "CVE-2000-0005", .ecosystem = "deb", .namespace = "debian:11",
+	  .package = "txt2man", .name_kind = "source", .state = "unfixed",
+	  .severity = "high", .vendor_severity = "high", .vendor_status = "open" },
 };
 
 /* A scan of packages from the sample image against the real samples. */
@@ -1002,8 +1006,10 @@ DEFINE_TEST(test_policy_eval_not_assessed)
 {
 	/* a fixed version dpkg rejects: txt2man cannot be assessed */
 	static const struct bundle_affected bad_row[] = {
-		{ NULL, "CVE-2000-0004", "deb", "debian:11", "txt2man", "source", "fixed",
-		  "1:", "low", "low", "resolved", NULL, NULL },
+		{ .vuln_id = "CVE-2000-0004", .ecosystem = "deb",
+		  .namespace = "debian:11", .package = "txt2man", .name_kind = "source",
+		  .state = "fixed", .fixed_version = "1:", .severity = "low",
+		  .vendor_severity = "low", .vendor_status = "resolved" },
 	};
 	struct osinfo os;
 	struct report r;
