@@ -110,11 +110,20 @@ ubuntu_namespaces(struct ctx *c, const struct oval_meta *m, struct oval_nslist *
     int *none)
 {
 	static const char prefix[] = "oval:com.ubuntu.";
+	static const char *const package_ref[] = { "Package", NULL };
 	char code[UBUNTU_CODENAME_MAX + 1], ns[OVAL_NS_MAX];
 	const char *version, *t;
 	int found = 0;
 
 	*none = 0;
+	/* Canonical's per-package OVAL (com.ubuntu.RELEASE.pkg.oval.xml): one
+	 * definition per source package, listing all its CVEs, each named only in
+	 * a criterion's comment. Read as a definition, every CVE of a package
+	 * below its newest fix would be reported: refused, not misread. */
+	if (oval_ref_find(m, package_ref) != NULL)
+		return ctx_err(c, E_FORMAT, "%s: Canonical's per-package OVAL "
+		    "(pkg.oval.xml) is not supported: build from the CVE OVAL "
+		    "(com.ubuntu.RELEASE.cve.oval.xml) or the USN OVAL", m->id);
 	if (strncmp(m->id, prefix, sizeof(prefix) - 1) == 0)
 		found = codename_at(m->id + sizeof(prefix) - 1, ':', code);
 	if (!found && m->title != NULL && (t = strchr(m->title, '(')) != NULL)

@@ -1354,4 +1354,24 @@ DEFINE_TEST(test_feed_oval_ubuntu_statuses)
 	free(doc);
 	ASSERT_ERR(&c, r, E_FORMAT, "says fixed but its test oval:com.ubuntu.xenial:tst:1 "
 	    "compares with no fixed version");
+	/* Canonical's per-package OVAL, in the shape of its generator (oval_lib.py,
+	 * OvalGeneratorPkg: reference source "Package", the CVEs as <advisory><cve>,
+	 * each named only in a criterion's comment): refused, never read as one
+	 * definition that every CVE of the package would match */
+	doc = ubuntu_doc("<definition class=\"vulnerability\" id=\"oval:com.ubuntu.xenial:def:"
+	    "1604000010000\" version=\"1\"><metadata><title>c</title><reference source=\""
+	    "Package\" ref_id=\"c\" ref_url=\"https://launchpad.net/ubuntu/+source/c\"/>"
+	    "<description>c</description><affected family=\"unix\"><platform>Ubuntu 16.04 LTS"
+	    "</platform></affected><advisory><cve href=\"https://ubuntu.com/security/"
+	    "CVE-2099-2\" severity=\"low\" public=\"20990101\">CVE-2099-2</cve><cve href=\""
+	    "https://ubuntu.com/security/CVE-2099-3\" severity=\"low\" public=\"20990101\">"
+	    "CVE-2099-3</cve></advisory></metadata><criteria operator=\"OR\">"
+	    U_CRIT("3", "(CVE-2099-2) c package in xenial was vulnerable but has been fixed "
+	    "(note: &apos;1.2-3&apos;).")
+	    U_CRIT("1", "(CVE-2099-3) c package in xenial is affected and needs fixing.")
+	    "</criteria></definition>\n");
+	r = parse_mini(&c, "ubuntu-oval", doc, &n);
+	free(doc);
+	ASSERT_ERR(&c, r, E_FORMAT, "oval:com.ubuntu.xenial:def:1604000010000: Canonical's "
+	    "per-package OVAL (pkg.oval.xml) is not supported");
 }
