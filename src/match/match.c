@@ -53,6 +53,7 @@ struct match_state {
 	struct kept_row *row;	/* the row on_row() judges */
 	size_t cap_f, cap_na;
 	char *version_failed;	/* per package of pkgs: a comparison failed, reported */
+	char *eol_reported;	/* per package of pkgs: its end of support, reported */
 	struct nvd_memo *nvd;	/* nvd_cap slots (a power of 2), nvd_n in use */
 	size_t nvd_cap, nvd_n;
 };
@@ -254,6 +255,45 @@ version_failed(struct match_state *st, const struct pkg *p)
 	return was;
 }
 
+/*
+ * Whether the row says the package's security support in its release has
+ * ended: Debian's urgency "end-of-life" (the note the debian source writes),
+ * Ubuntu's "ignored (end of standard support)", "(out of standard support)",
+ * "(... end-of-life)", "(end of life)". Its known issues are still judged, but
+ * later ones are no longer tracked: the package is listed as not assessed too.
+ */
+static int
+row_says_eol(const struct bundle_affected *row)
+{
+	static const char *const words[] = { "end-of-life", "end of life",
+	    "end of standard support", "out of standard support" };
+	size_t i;
+
+	if (row->note == NULL)
+		return 0;
+	for (i = 0; i < sizeof(words) / sizeof(words[0]); i++)
+		if (strstr(row->note, words[i]) != NULL)
+			return 1;
+	return 0;
+}
+
+/* Lists p as not assessed once, when a row says its support has ended. */
+static void
+note_eol(struct match_state *st, const struct pkg *p, const struct bundle_affected *row)
+{
+	size_t k = (size_t)(p - st->pkgs->v);
+	struct sb why = SB_INIT;
+
+	if (st->eol_reported[k] || !row_says_eol(row))
+		return;
+	st->eol_reported[k] = 1;
+	sb_addf(&why, "%s marks %s end of support in %s (%s: %s '%s'): issues after that are "
+	    "not tracked", row->source, row->package, row->namespace, row->vuln_id,
+	    row->vendor_status ? row->vendor_status : row->state, row->note);
+	add_not_assessed(st, "package", p->name, p->version, sb_str(&why));
+	sb_free(&why);
+}
+
 /* One feed row for the current package: decide whether it is a finding. */
 static int
 on_row(struct ctx *c, const struct bundle_affected *row, void *arg)
@@ -264,6 +304,7 @@ on_row(struct ctx *c, const struct bundle_affected *row, void *arg)
 	struct sb why = SB_INIT;
 	int eco, cmp, r;
 
+	note_eol(st, p, row);
 	if (strcmp(row->state, "not-affected") == 0)
 		return 0;
 	if (strcmp(row->state, "fixed") != 0) {
@@ -978,6 +1019,7 @@ match_run(struct ctx *c, struct bundle *b, const struct osinfo *os,
 	st.b = b;
 	st.pkgs = pkgs;
 	st.version_failed = xcalloc(pkgs->n + 1, 1);
+	st.eol_reported = xcalloc(pkgs->n + 1, 1);
 	out->npackages = pkgs->n;
 	out->namespace = os_namespace(rule, os, &why);
 	if (out->namespace == NULL) {
@@ -1011,6 +1053,7 @@ all_packages:
 out:
 	bundle_statements_release(b);
 	free(st.version_failed);
+	free(st.eol_reported);
 	for (i = 0; i < st.nvd_cap; i++)
 		free(st.nvd[i].vuln_id);
 	free(st.nvd);

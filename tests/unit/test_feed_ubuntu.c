@@ -1280,6 +1280,16 @@ DEFINE_TEST(test_feed_ubuntu_match_releases)
 	ASSERT_STR_EQ(f->note, "end of standard support, was needs-triage");
 	ASSERT((f = find(&m, "CVE-2022-41859", "freeradius")) != NULL);
 	ASSERT_STR_EQ(f->note, "out of standard support");
+	/* and Ubuntu says its standard support has ended: later CVEs are not
+	 * tracked for the base release, so the package is listed as not assessed
+	 * too (once), besides its findings */
+	ASSERT_INT_EQ(m.nnot_assessed, 1);
+	ASSERT_STR_EQ(m.not_assessed[0].kind, "package");
+	ASSERT_STR_EQ(m.not_assessed[0].name, "freeradius");
+	ASSERT(strstr(m.not_assessed[0].reason, "ubuntu marks freeradius end of support in "
+	    "ubuntu:16.04 (CVE-") != NULL);
+	ASSERT(strstr(m.not_assessed[0].reason, ": ignored '") != NULL);
+	ASSERT(strstr(m.not_assessed[0].reason, "issues after that are not tracked") != NULL);
 	match_result_free(&m);
 
 	/* the release from the codename alone, or from the version alone */

@@ -158,6 +158,51 @@ DEFINE_TEST(test_match_debian_states)
 	sqlite3_close(b.db);
 }
 
+/*
+ * Debian's tracker gives chromium in buster and stretch the urgency
+ * "end-of-life" (CVE-2022-0456, open, in the real sample): its security support
+ * has ended, so the package is judged on what the feed has and also listed as
+ * not assessed; in bullseye (no such row) it is not.
+ */
+DEFINE_TEST(test_match_end_of_support)
+{
+	struct osinfo buster = { .id = (char *)"debian", .version_id = (char *)"10",
+	    .codename = (char *)"buster" };
+	struct osinfo bullseye = { .id = (char *)"debian", .version_id = (char *)"11",
+	    .codename = (char *)"bullseye" };
+	struct pkglist l = { NULL, 0, 0 };
+	struct match_result m;
+	const struct finding *f;
+	struct bundle b;
+	struct ctx c;
+
+	ctx_init(&c);
+	memset(&b, 0, sizeof(b));
+	ASSERT_OK(&c, build_db(&c, NULL, 0));
+	ASSERT(sqlite3_open_v2("m.db", &b.db, SQLITE_OPEN_READONLY, NULL) == SQLITE_OK);
+	add(&l, "chromium", "90.0.4430.212-1~deb10u1", "chromium", "90.0.4430.212-1~deb10u1");
+	add(&l, "chromium-common", "90.0.4430.212-1~deb10u1", "chromium",
+	    "90.0.4430.212-1~deb10u1");
+	ASSERT_OK(&c, match_run(&c, &b, &buster, &l, &m));
+	ASSERT_STR_EQ(m.namespace, "debian:10");
+	ASSERT((f = find(&m, "CVE-2022-0456", "chromium")) != NULL);
+	ASSERT_STR_EQ(f->status, "unfixed");
+	ASSERT_STR_EQ(f->note, "end-of-life");
+	/* each binary once, however many rows say so */
+	ASSERT_INT_EQ(m.nnot_assessed, 2);
+	ASSERT_STR_EQ(m.not_assessed[0].name, "chromium");
+	ASSERT_STR_EQ(m.not_assessed[1].name, "chromium-common");
+	ASSERT_STR_EQ(m.not_assessed[0].reason, "debian marks chromium end of support in "
+	    "debian:10 (CVE-2022-0456: open 'end-of-life'): issues after that are not tracked");
+	match_result_free(&m);
+	ASSERT_OK(&c, match_run(&c, &b, &bullseye, &l, &m));
+	ASSERT_STR_EQ(m.namespace, "debian:11");
+	ASSERT_INT_EQ(m.nnot_assessed, 0);
+	match_result_free(&m);
+	pkglist_free(&l);
+	sqlite3_close(b.db);
+}
+
 DEFINE_TEST(test_match_not_assessed)
 {
 	static const struct bundle_affected bad[] = {
