@@ -710,6 +710,7 @@ on_oval_hit(struct ctx *c, const struct oval_hit *h, void *arg)
 	row.note = h->note;
 	row.advisory = d->advisory;
 	row.description = h->description;
+	note_eol(st, h->pkg, &row);
 	return finding_add(c, st, h->pkg, &row, NULL, h->version,
 	    d->advisory ? d->advisory : d->def_id, h->comparison);
 }

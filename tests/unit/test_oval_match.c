@@ -726,6 +726,72 @@ keep_uhit(struct ctx *c, const struct oval_hit *h, void *arg)
 	return 0;
 }
 
+/*
+ * Ubuntu's CVE OVAL says "ignored" with the tracker's note: the real clair
+ * excerpt with cabextract's criterion comment set to the generator's ignored
+ * sentence with note 'end of standard support' (as xenial's packages read
+ * after 2021). cabextract is a wont-fix finding and, its support having ended,
+ * also listed as not assessed; libmspack0 (released) is not.
+ */
+DEFINE_TEST(test_oval_ubuntu_end_of_support)
+{
+	static const char needs[] = "cabextract package in xenial is affected and needs fixing.";
+	static const char eol[] = "cabextract: while related to the CVE in some way, a decision "
+	    "has been made to ignore this issue (note: &apos;end of standard support&apos;).";
+	struct osinfo os = { .id = (char *)"ubuntu", .version_id = (char *)"16.04",
+	    .codename = (char *)"xenial" };
+	struct pkglist l = { NULL, 0, 0 };
+	struct bundle_writer *w = NULL;
+	struct bundle_meta meta;
+	struct match_result m;
+	const struct finding *f;
+	struct sb doc = SB_INIT;
+	struct bundle b;
+	struct ctx c;
+	uint8_t *buf;
+	FILE *fp;
+	char *at;
+	size_t len;
+	int64_t n = 0;
+
+	ctx_init(&c);
+	buf = test_slurp(test_data("oval/clair-fetcher_ubuntu_test.xml"), &len);
+	ASSERT((at = strstr((char *)buf, needs)) != NULL);
+	sb_add(&doc, (char *)buf, (size_t)(at - (char *)buf));
+	sb_adds(&doc, eol);
+	sb_adds(&doc, at + strlen(needs));
+	free(buf);
+	ASSERT((fp = fopen("eol.xml", "wb")) != NULL);
+	ASSERT(fwrite(doc.s, 1, strlen(doc.s), fp) == strlen(doc.s) && fclose(fp) == 0);
+	sb_free(&doc);
+	meta_init(&meta);
+	remove("eol.db");
+	ASSERT_OK(&c, bundle_writer_new(&c, "eol.db", &w));
+	ASSERT_OK(&c, bundle_writer_source_begin(&c, w, feed_ubuntu_oval.name,
+	    feed_ubuntu_oval.format, feed_ubuntu_oval.parser_version));
+	ASSERT_OK(&c, feed_ubuntu_oval.parse(&c, "eol.xml", NULL, w, &n));
+	ASSERT_OK(&c, bundle_writer_source_end(&c, w, n));
+	ASSERT_OK(&c, bundle_writer_finish(&c, w, &meta));
+	bundle_writer_free(w);
+	ASSERT(open_db(&b, "eol.db") == 0);
+	deb_pkg(&l, "cabextract", "1.6-1", "cabextract", "1.6-1");
+	deb_pkg(&l, "libmspack0", "0.4-2", "libmspack", "0.4-2");
+	ASSERT_OK(&c, match_run(&c, &b, &os, &l, &m));
+	ASSERT_INT_EQ(m.nfindings, 2);
+	ASSERT((f = find(&m, "CVE-2015-4471", "cabextract")) != NULL);
+	ASSERT_STR_EQ(f->status, "wont-fix");
+	ASSERT_STR_EQ(f->vendor_status, "ignored");
+	ASSERT((f = find(&m, "CVE-2015-4471", "libmspack0")) != NULL);
+	ASSERT_STR_EQ(f->status, "fixed");
+	ASSERT_INT_EQ(m.nnot_assessed, 1);
+	ASSERT_STR_EQ(m.not_assessed[0].name, "cabextract");
+	ASSERT(strstr(m.not_assessed[0].reason, "ubuntu-oval marks cabextract end of support "
+	    "in ubuntu:16.04 (CVE-2015-4471: ignored 'cabextract: while related") != NULL);
+	match_result_free(&m);
+	pkglist_free(&l);
+	sqlite3_close(b.db);
+}
+
 DEFINE_TEST(test_oval_ubuntu_cve_package_states)
 {
 	static const struct input in[] = {
