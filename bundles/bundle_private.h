@@ -127,4 +127,21 @@ int bundle_db_read_meta(struct ctx *c, struct bundle *b);
 int bundle_open_unverified(struct ctx *c, const uint8_t *zst, size_t len,
     struct bundle **out);
 
+/* The words the schema allows (vocab.c), NULL-terminated; bundle_in_list: whether
+ * s (NULL: no) is one of them. */
+extern const char *const bundle_states[];
+extern const char *const bundle_severities[];
+extern const char *const bundle_name_kinds[];
+extern const char *const bundle_cvss_versions[];
+extern const char *const bundle_oval_ecosystems[];
+extern const char *const bundle_oval_classes[];
+extern const char *const bundle_oval_kinds[];
+extern const char *const bundle_oval_checks[];
+extern const char *const bundle_oval_existences[];
+extern const char *const bundle_oval_cmp_ops[];
+extern const char *const bundle_oval_version_ops[];
+extern const char *const bundle_oval_arch_ops[];
+extern const char *const bundle_oval_flavours[];
+int bundle_in_list(const char *s, const char *const *list);
+
 #endif

@@ -102,12 +102,6 @@ static const char severity_sql[] =
 "          id\n"
 " LIMIT 1";
 
-static const char *const states[] = {
-	"fixed", "unfixed", "wont-fix", "unknown", "not-affected", NULL
-};
-static const char *const severities[] = {
-	"critical", "high", "medium", "low", "negligible", "unknown", NULL
-};
 
 static int
 q_err(struct ctx *c, struct bundle *b, const char *what)
@@ -218,17 +212,6 @@ q_int(struct ctx *c, struct bundle *b, enum bundle_q q, const char *what, int *v
 	return r;
 }
 
-static int
-in_list(const char *s, const char *const *list)
-{
-	size_t i;
-
-	for (i = 0; list[i] != NULL; i++)
-		if (strcmp(s, list[i]) == 0)
-			return 1;
-	return 0;
-}
-
 static const char *
 col(sqlite3_stmt *st, int i)
 {
@@ -285,7 +268,8 @@ query_package(struct ctx *c, struct bundle *b, enum bundle_q q, const char *ecos
 		a.note = col(st, 11);
 		a.advisory = col(st, 12);
 		a.description = col(st, 13);
-		if (!in_list(a.state, states) || !in_list(a.severity, severities) ||
+		if (!bundle_in_list(a.state, bundle_states) ||
+		    !bundle_in_list(a.severity, bundle_severities) ||
 		    (strcmp(a.state, "fixed") == 0 && a.fixed_version == NULL)) {
 			r = ctx_err(c, E_FORMAT, "bundle: affected row %lld: bad state or "
 			    "severity", (long long)sqlite3_column_int64(st, Q_AFFECTED_ID));
@@ -479,7 +463,6 @@ static const struct {
 	{ "NONE", "negligible" },
 };
 
-static const char *const cvss_versions[] = { "2.0", "3.0", "3.1", "4.0", NULL };
 
 /* *yes: the cvss table exists and has a row (an older bundle has no table; one
  * built without NVD has an empty one: either way there is nothing to look up). */
@@ -532,9 +515,9 @@ bundle_vuln_severity(struct ctx *c, struct bundle *b, const char *vuln_id,
 	}
 	v = col(st, 0);
 	bs = col(st, 1);
-	for (i = 0; v != NULL && cvss_versions[i] != NULL; i++)
-		if (strcmp(v, cvss_versions[i]) == 0)
-			*version = cvss_versions[i];
+	for (i = 0; v != NULL && bundle_cvss_versions[i] != NULL; i++)
+		if (strcmp(v, bundle_cvss_versions[i]) == 0)
+			*version = bundle_cvss_versions[i];
 	for (i = 0; bs != NULL && i < sizeof(cvss_severity_map) /
 	    sizeof(cvss_severity_map[0]); i++)
 		if (strcmp(bs, cvss_severity_map[i].cvss) == 0)
@@ -615,37 +598,6 @@ q_sql(enum bundle_q q)
 	return sql[q];
 }
 
-static const char *const oval_ecosystems[] = { "rpm", "deb", NULL };
-static const char *const oval_name_kinds[] = { "binary", "source", NULL };
-static const char *const oval_classes[] = {
-	"patch", "vulnerability", "miscellaneous", "compliance", NULL
-};
-static const char *const oval_kinds[] = {
-	"pkg", "module", "platform", "unsupported", NULL
-};
-static const char *const oval_checks[] = {
-	"at least one", "all", "only one", "none satisfy", NULL
-};
-static const char *const oval_existences[] = {
-	"at_least_one_exists", "any_exist", "all_exist", "none_exist", "only_one_exists",
-	NULL
-};
-static const char *const oval_cmp_ops[] = {
-	"less than", "less than or equal", "equals", "not equal", "greater than",
-	"greater than or equal", NULL
-};
-static const char *const oval_version_ops[] = {
-	"less than", "less than or equal", "equals", "not equal", "greater than",
-	"greater than or equal", "pattern match", NULL
-};
-static const char *const oval_arch_ops[] = { "equals", "pattern match", NULL };
-static const char *const oval_flavours[] = { "ksplice", "fips", NULL };
-
-static int
-in_list_nn(const char *s, const char *const *list)
-{
-	return s != NULL && in_list(s, list);
-}
 
 int
 bundle_oval_present(struct ctx *c, struct bundle *b, int *yes)
@@ -742,9 +694,11 @@ bundle_oval_def_get(struct ctx *c, struct bundle *b, int64_t def, bundle_oval_de
 	d.note = col(st, 13);
 	d.criteria = col(st, 14);
 	if (d.source == NULL || d.namespace == NULL || d.def_id == NULL || d.criteria == NULL ||
-	    !in_list_nn(d.ecosystem, oval_ecosystems) ||
-	    !in_list_nn(d.name_kind, oval_name_kinds) || !in_list_nn(d.klass, oval_classes) ||
-	    !in_list_nn(d.state, states) || !in_list_nn(d.severity, severities)) {
+	    !bundle_in_list(d.ecosystem, bundle_oval_ecosystems) ||
+	    !bundle_in_list(d.name_kind, bundle_name_kinds) ||
+	    !bundle_in_list(d.klass, bundle_oval_classes) ||
+	    !bundle_in_list(d.state, bundle_states) ||
+	    !bundle_in_list(d.severity, bundle_severities)) {
 		r = ctx_err(c, E_FORMAT, "bundle: oval_def row %lld: a word outside the "
 		    "schema's vocabulary", (long long)def);
 		goto out;
@@ -789,7 +743,7 @@ op_pair(const char *op, const char *value, const char *const *ops)
 {
 	if (op == NULL)
 		return value == NULL;
-	return value != NULL && in_list(op, ops);
+	return value != NULL && bundle_in_list(op, ops);
 }
 
 static int
@@ -807,21 +761,21 @@ is_keyid(const char *s)
 static const char *
 oval_test_bad(const struct bundle_oval_test_row *t)
 {
-	if (t->kind == NULL || !in_list(t->kind, oval_kinds))
+	if (t->kind == NULL || !bundle_in_list(t->kind, bundle_oval_kinds))
 		return "kind";
-	if (t->check == NULL || !in_list(t->check, oval_checks))
+	if (t->check == NULL || !bundle_in_list(t->check, bundle_oval_checks))
 		return "check_";
-	if (t->existence == NULL || !in_list(t->existence, oval_existences))
+	if (t->existence == NULL || !bundle_in_list(t->existence, bundle_oval_existences))
 		return "existence";
-	if (!op_pair(t->evr_op, t->evr, oval_cmp_ops))
+	if (!op_pair(t->evr_op, t->evr, bundle_oval_cmp_ops))
 		return "evr";
-	if (!op_pair(t->version_op, t->version, oval_version_ops))
+	if (!op_pair(t->version_op, t->version, bundle_oval_version_ops))
 		return "version";
-	if (!op_pair(t->arch_op, t->arch, oval_arch_ops))
+	if (!op_pair(t->arch_op, t->arch, bundle_oval_arch_ops))
 		return "arch";
 	if (t->sigkey != NULL && !is_keyid(t->sigkey))
 		return "sigkey";
-	if (t->flavour != NULL && !in_list(t->flavour, oval_flavours))
+	if (t->flavour != NULL && !bundle_in_list(t->flavour, bundle_oval_flavours))
 		return "flavour";
 	if ((strcmp(t->kind, "module") == 0) != (t->module != NULL) ||
 	    (t->module != NULL && (strchr(t->module, ':') == NULL || t->module[0] == ':')))
@@ -832,7 +786,8 @@ oval_test_bad(const struct bundle_oval_test_row *t)
 		return "name_pattern";
 	if (strcmp(t->kind, "pkg") == 0 && t->nnames == 0 && t->name_pattern == NULL)
 		return "names";
-	if (t->state != NULL && (!in_list(t->state, states) || strcmp(t->kind, "pkg") != 0))
+	if (t->state != NULL && (!bundle_in_list(t->state, bundle_states) ||
+	    strcmp(t->kind, "pkg") != 0))
 		return "state";
 	if (t->state == NULL && (t->vendor_status != NULL || t->note != NULL))
 		return "state";

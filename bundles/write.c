@@ -30,6 +30,7 @@
 #include "base/ctx.h"
 #include "base/xmalloc.h"
 #include "bundles/bundle.h"
+#include "bundles/bundle_private.h"
 #include "bundles/write.h"
 
 /* Largest time we format: 9999-12-31T23:59:59Z (four-digit years only). */
@@ -368,13 +369,6 @@ static const char *const stmt_sql[ST_COUNT] = {
 static const char oval_tmp_sql[] =
 "CREATE TEMP TABLE oval_def_test (test INTEGER PRIMARY KEY);";
 
-static const char *const name_kinds[] = { "source", "binary", NULL };
-static const char *const states[] = {
-	"fixed", "unfixed", "wont-fix", "unknown", "not-affected", NULL
-};
-static const char *const severities[] = {
-	"critical", "high", "medium", "low", "negligible", "unknown", NULL
-};
 
 struct bundle_writer {
 	sqlite3 *db;
@@ -435,17 +429,6 @@ bind_text(sqlite3_stmt *st, int i, const char *s)
 	if (s == NULL)
 		return sqlite3_bind_null(st, i);
 	return sqlite3_bind_text(st, i, s, -1, SQLITE_STATIC);
-}
-
-static int
-in_list(const char *s, const char *const *list)
-{
-	size_t i;
-
-	for (i = 0; list[i] != NULL; i++)
-		if (strcmp(s, list[i]) == 0)
-			return 1;
-	return 0;
 }
 
 /* Refuses calls on a writer that failed, finished, or is in the wrong phase. */
@@ -650,11 +633,11 @@ check_row(struct ctx *c, const struct bundle_affected *a)
 		missing = "severity";
 	if (missing != NULL)
 		return ctx_err(c, E_INTERNAL, "affected row: no %s", missing);
-	if (!in_list(a->name_kind, name_kinds))
+	if (!bundle_in_list(a->name_kind, bundle_name_kinds))
 		return ctx_err(c, E_INTERNAL, "affected row: bad name_kind '%s'", a->name_kind);
-	if (!in_list(a->state, states))
+	if (!bundle_in_list(a->state, bundle_states))
 		return ctx_err(c, E_INTERNAL, "affected row: bad state '%s'", a->state);
-	if (!in_list(a->severity, severities))
+	if (!bundle_in_list(a->severity, bundle_severities))
 		return ctx_err(c, E_INTERNAL, "affected row: bad severity '%s'", a->severity);
 	if (strcmp(a->state, "fixed") == 0 && a->fixed_version == NULL)
 		return ctx_err(c, E_INTERNAL, "affected row: fixed without fixed_version");
@@ -710,7 +693,6 @@ bundle_writer_affected(struct ctx *c, struct bundle_writer *w,
 	return 0;
 }
 
-static const char *const cvss_versions[] = { "2.0", "3.0", "3.1", "4.0", NULL };
 static const char *const cvss_severities[] = {
 	"CRITICAL", "HIGH", "MEDIUM", "LOW", "NONE", NULL
 };
@@ -727,10 +709,10 @@ check_enrichment(struct ctx *c, const struct bundle_enrichment *e)
 	for (i = 0; i < e->ncvss; i++) {
 		const struct bundle_cvss *v = &e->cvss[i];
 
-		if (v->version == NULL || !in_list(v->version, cvss_versions) ||
+		if (v->version == NULL || !bundle_in_list(v->version, bundle_cvss_versions) ||
 		    v->vector == NULL || v->base_severity == NULL ||
-		    !in_list(v->base_severity, cvss_severities) || v->cvss_source == NULL ||
-		    v->type == NULL || !in_list(v->type, cvss_types) ||
+		    !bundle_in_list(v->base_severity, cvss_severities) || v->cvss_source == NULL ||
+		    v->type == NULL || !bundle_in_list(v->type, cvss_types) ||
 		    v->score_tenths < 0 || v->score_tenths > 100)
 			return ctx_err(c, E_INTERNAL, "enrichment %s: bad cvss %zu", e->vuln_id,
 			    i);
@@ -760,9 +742,9 @@ check_cpes(struct ctx *c, const struct bundle_enrichment *e)
 
 		if (m->config < 0 || m->node < 0 || m->criteria == NULL ||
 		    *m->criteria == '\0' || m->operator == NULL ||
-		    !in_list(m->operator, cpe_operators) ||
+		    !bundle_in_list(m->operator, cpe_operators) ||
 		    (m->config_operator != NULL &&
-		    !in_list(m->config_operator, cpe_operators)) ||
+		    !bundle_in_list(m->config_operator, cpe_operators)) ||
 		    (m->negate != 0 && m->negate != 1) ||
 		    (m->config_negate != 0 && m->config_negate != 1) ||
 		    (m->vulnerable != 0 && m->vulnerable != 1))
@@ -881,34 +863,8 @@ bundle_writer_enrichment(struct ctx *c, struct bundle_writer *w,
 	return 0;
 }
 
-/*
- * OVAL. Vocabularies of oval_test and oval_def (the schema's CHECKs say the
- * same; these give the parser a message naming the field).
- */
-static const char *const oval_kinds[] = {
-	"pkg", "module", "platform", "unsupported", NULL
-};
-static const char *const oval_checks[] = {
-	"at least one", "all", "only one", "none satisfy", NULL
-};
-static const char *const oval_existences[] = {
-	"at_least_one_exists", "any_exist", "all_exist", "none_exist", "only_one_exists",
-	NULL
-};
-static const char *const oval_cmp_ops[] = {
-	"less than", "less than or equal", "equals", "not equal", "greater than",
-	"greater than or equal", NULL
-};
-static const char *const oval_version_ops[] = {
-	"less than", "less than or equal", "equals", "not equal", "greater than",
-	"greater than or equal", "pattern match", NULL
-};
-static const char *const oval_arch_ops[] = { "equals", "pattern match", NULL };
-static const char *const oval_flavours[] = { "ksplice", "fips", NULL };
-static const char *const oval_classes[] = {
-	"patch", "vulnerability", "miscellaneous", "compliance", NULL
-};
-static const char *const oval_ecosystems[] = { "rpm", "deb", NULL };
+/* OVAL. Rows are checked against the schema's vocabularies (vocab.c) so a
+ * parser bug gets a message naming the field, before SQLite's CHECK. */
 
 static int
 nonempty(const char *s)
@@ -922,7 +878,7 @@ op_pair_ok(const char *op, const char *value, const char *const *ops)
 {
 	if (op == NULL)
 		return value == NULL;
-	return value != NULL && in_list(op, ops);
+	return value != NULL && bundle_in_list(op, ops);
 }
 
 /* Parser bugs, not input errors: the parser maps the file's words. */
@@ -931,13 +887,13 @@ check_oval_test(struct ctx *c, const struct bundle_oval_test *t)
 {
 	size_t i;
 
-	if (t->kind == NULL || !in_list(t->kind, oval_kinds))
+	if (t->kind == NULL || !bundle_in_list(t->kind, bundle_oval_kinds))
 		return ctx_err(c, E_INTERNAL, "oval test: bad kind '%s'",
 		    t->kind ? t->kind : "(null)");
-	if (t->check == NULL || !in_list(t->check, oval_checks))
+	if (t->check == NULL || !bundle_in_list(t->check, bundle_oval_checks))
 		return ctx_err(c, E_INTERNAL, "oval test: bad check '%s'",
 		    t->check ? t->check : "(null)");
-	if (t->existence == NULL || !in_list(t->existence, oval_existences))
+	if (t->existence == NULL || !bundle_in_list(t->existence, bundle_oval_existences))
 		return ctx_err(c, E_INTERNAL, "oval test: bad existence '%s'",
 		    t->existence ? t->existence : "(null)");
 	if (t->nnames > 0 && t->names == NULL)
@@ -949,11 +905,11 @@ check_oval_test(struct ctx *c, const struct bundle_oval_test *t)
 		return ctx_err(c, E_INTERNAL, "oval test: pkg test without names or pattern");
 	if (t->name_pattern != NULL && *t->name_pattern == '\0')
 		return ctx_err(c, E_INTERNAL, "oval test: empty name pattern");
-	if (!op_pair_ok(t->evr_op, t->evr, oval_cmp_ops))
+	if (!op_pair_ok(t->evr_op, t->evr, bundle_oval_cmp_ops))
 		return ctx_err(c, E_INTERNAL, "oval test: bad evr operation");
-	if (!op_pair_ok(t->version_op, t->version, oval_version_ops))
+	if (!op_pair_ok(t->version_op, t->version, bundle_oval_version_ops))
 		return ctx_err(c, E_INTERNAL, "oval test: bad version operation");
-	if (!op_pair_ok(t->arch_op, t->arch, oval_arch_ops))
+	if (!op_pair_ok(t->arch_op, t->arch, bundle_oval_arch_ops))
 		return ctx_err(c, E_INTERNAL, "oval test: bad arch operation");
 	if (t->sigkey != NULL) {
 		for (i = 0; t->sigkey[i] != '\0'; i++)
@@ -969,11 +925,11 @@ check_oval_test(struct ctx *c, const struct bundle_oval_test *t)
 	if (t->module != NULL && strchr(t->module, ':') == NULL)
 		return ctx_err(c, E_INTERNAL, "oval test: module '%s' is not NAME:STREAM",
 		    t->module);
-	if (t->flavour != NULL && !in_list(t->flavour, oval_flavours))
+	if (t->flavour != NULL && !bundle_in_list(t->flavour, bundle_oval_flavours))
 		return ctx_err(c, E_INTERNAL, "oval test: bad flavour '%s'", t->flavour);
 	if ((strcmp(t->kind, "unsupported") == 0) != nonempty(t->why))
 		return ctx_err(c, E_INTERNAL, "oval test: why given iff kind unsupported");
-	if (t->state != NULL && (!in_list(t->state, states) ||
+	if (t->state != NULL && (!bundle_in_list(t->state, bundle_states) ||
 	    strcmp(t->kind, "pkg") != 0))
 		return ctx_err(c, E_INTERNAL, "oval test: bad state '%s' for kind %s",
 		    t->state, t->kind);
@@ -1141,15 +1097,15 @@ check_oval_def(struct ctx *c, const struct bundle_oval_def *d)
 		missing = "vuln";
 	if (missing != NULL)
 		return ctx_err(c, E_INTERNAL, "oval def: no %s", missing);
-	if (!in_list(d->ecosystem, oval_ecosystems))
+	if (!bundle_in_list(d->ecosystem, bundle_oval_ecosystems))
 		return ctx_err(c, E_INTERNAL, "oval def: bad ecosystem '%s'", d->ecosystem);
-	if (!in_list(d->name_kind, name_kinds))
+	if (!bundle_in_list(d->name_kind, bundle_name_kinds))
 		return ctx_err(c, E_INTERNAL, "oval def: bad name_kind '%s'", d->name_kind);
-	if (!in_list(d->klass, oval_classes))
+	if (!bundle_in_list(d->klass, bundle_oval_classes))
 		return ctx_err(c, E_INTERNAL, "oval def: bad class '%s'", d->klass);
-	if (!in_list(d->state, states))
+	if (!bundle_in_list(d->state, bundle_states))
 		return ctx_err(c, E_INTERNAL, "oval def: bad state '%s'", d->state);
-	if (!in_list(d->severity, severities))
+	if (!bundle_in_list(d->severity, bundle_severities))
 		return ctx_err(c, E_INTERNAL, "oval def: bad severity '%s'", d->severity);
 	for (i = 0; i < d->nvulns; i++)
 		if (!nonempty(d->vulns[i]))

@@ -133,30 +133,19 @@ int
 zst_compress_file(struct ctx *c, const char *in_path, const char *out_path, uint64_t *outlen)
 {
 	char *tmp = NULL;
-	int fd = -1, r;
+	int fd, r;
 
 	*outlen = 0;
 	if ((r = file_temp(c, out_path, &fd, &tmp)) != 0)
 		return r;
-	if ((r = zst_compress_fd(c, in_path, fd, out_path, outlen)) != 0)
-		goto fail;
-	if (fchmod(fd, 0644) == -1 || fsync(fd) == -1) {
-		r = ctx_errno(c, E_IO, "%s: fsync", out_path);
-		goto fail;
-	}
-	if (close(fd) == -1) {
-		fd = -1;
-		r = ctx_errno(c, E_IO, "%s: close", out_path);
-		goto fail;
-	}
-	r = file_commit(c, tmp, out_path);
-	free(tmp);
-	return r;
-fail:
-	*outlen = 0;
-	if (fd != -1)
+	if ((r = zst_compress_fd(c, in_path, fd, out_path, outlen)) != 0 ||
+	    (r = file_sync(c, fd, 0644, out_path)) != 0) {
 		close(fd);
-	unlink(tmp);
+		unlink(tmp);
+	} else
+		r = file_close_commit(c, fd, tmp, out_path);
+	if (r != 0)
+		*outlen = 0;
 	free(tmp);
 	return r;
 }

@@ -39,9 +39,8 @@
  * "fixes-only". Dates are checked; the latest issued/updated date becomes the
  * input's upstream_time ("YYYY-MM-DDTHH:MM:SS", as written: no zone given).
  *
- * Parsing streams: libarchive's raw format (with the four decompression
- * filters above only: filter_all would also allow ones that run external
- * programs) feeds libxml2's xmlTextReader through a read callback, with
+ * Parsing streams: feeds/stream.c (gzip, bzip2, xz, zstd or plain, hashed as
+ * stored) feeds libxml2's xmlTextReader through a read callback, with
  * XML_PARSE_NONET and without NOENT, DTDLOAD or HUGE. A document type
  * declaration or an entity reference is E_FORMAT: the format needs neither,
  * so nothing declared in a DTD is ever used. Depth, every field's length and
@@ -49,33 +48,26 @@
  */
 #include "config.h"
 
-#include <errno.h>
-#include <fcntl.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
-#include <archive.h>
 #include <libxml/xmlreader.h>
-#include <sodium.h>
 
-#include "base/ckd.h"
 #include "base/ctx.h"
 #include "base/xmalloc.h"
 #include "bundles/bundle.h"
 #include "bundles/write.h"
 #include "feeds/feed.h"
+#include "feeds/stream.h"
 #include "version/version.h"
 
 /* Named limits. */
 #define AMAZON_FILE_MAX		((uint64_t)1 << 30)	/* input file as stored: 1 GiB */
 #define AMAZON_XML_MAX		((uint64_t)1 << 31)	/* decompressed XML: 2 GiB */
-#define AMAZON_CHUNK		65536			/* bytes per read */
 #define AMAZON_DEPTH_MAX	16			/* element nesting (the format uses 5) */
 #define AMAZON_ID_MAX		64			/* advisory id, CVE id */
 #define AMAZON_WORD_MAX		64			/* severity, status, type, arch */
@@ -114,10 +106,9 @@ struct aparser {
 	struct ctx *c;
 	struct bundle_writer *w;
 	char ns[sizeof(AMAZON_NS_PREFIX) + 8];
-	struct archive *a;
+	struct feed_stream *in;
 	xmlTextReaderPtr xr;
 	int err;			/* first E_* set by a callback */
-	uint64_t xml_bytes;		/* decompressed bytes handed to libxml2 */
 
 	/* The update being read. */
 	int in_update;
@@ -656,14 +647,10 @@ on_xml_error(void *arg, xmlErrorPtr e)
 {
 	struct aparser *p = arg;
 	char msg[256];
-	size_t n;
 
 	if (p->err != 0 || e == NULL || e->level < XML_ERR_ERROR)
 		return;
-	snprintf(msg, sizeof(msg), "%s", e->message ? e->message : "malformed xml");
-	n = strlen(msg);
-	while (n > 0 && (msg[n - 1] == '\n' || msg[n - 1] == ' ' || msg[n - 1] == '.'))
-		msg[--n] = '\0';
+	feed_xml_message(e->message, msg, sizeof(msg));
 	ctx_err(p->c, E_FORMAT, "line %d: %s", e->line, msg);
 	p->err = E_FORMAT;
 }
@@ -673,22 +660,13 @@ static int
 xml_read(void *arg, char *buf, int len)
 {
 	struct aparser *p = arg;
-	la_ssize_t n;
+	ssize_t n;
 
 	if (p->err != 0)
 		return -1;
-	n = archive_read_data(p->a, buf, (size_t)len);
+	n = feed_stream_read(p->in, buf, (size_t)len);
 	if (n < 0) {
-		ctx_err(p->c, E_FORMAT, "%s", archive_error_string(p->a) ?
-		    archive_error_string(p->a) : "unreadable input");
-		p->err = E_FORMAT;
-		return -1;
-	}
-	if (ckd_add(&p->xml_bytes, p->xml_bytes, (uint64_t)n) ||
-	    p->xml_bytes > AMAZON_XML_MAX) {
-		ctx_err(p->c, E_LIMIT, "xml larger than %llu bytes (AMAZON_XML_MAX)",
-		    (unsigned long long)AMAZON_XML_MAX);
-		p->err = E_LIMIT;
+		p->err = feed_stream_error(p->in);
 		return -1;
 	}
 	return (int)n;
@@ -706,7 +684,7 @@ struct stack {
 	char name[AMAZON_DEPTH_MAX + 1][16];
 };
 
-/* Reads the whole document from p->a (opened, header read). */
+/* Reads the whole document from p->in. */
 static int
 read_xml(struct aparser *p)
 {
@@ -871,50 +849,27 @@ parser_free(struct aparser *p)
 	free(p->slots);
 	free(p->refs);
 	free(p->pkgs);
-	if (p->a != NULL)
-		archive_read_free(p->a);
+	feed_stream_free(p->in);
 	free(p);
 }
 
-static int
-archive_setup(struct aparser *p)
-{
-	xmlInitParser();
-	if ((p->a = archive_read_new()) == NULL)
-		return ctx_err(p->c, E_NOMEM, "archive_read_new");
-	if (archive_read_support_filter_gzip(p->a) != ARCHIVE_OK ||
-	    archive_read_support_filter_bzip2(p->a) != ARCHIVE_OK ||
-	    archive_read_support_filter_xz(p->a) != ARCHIVE_OK ||
-	    archive_read_support_filter_zstd(p->a) != ARCHIVE_OK ||
-	    archive_read_support_format_raw(p->a) != ARCHIVE_OK)
-		return ctx_err(p->c, E_UNSUPPORTED, "libarchive: %s",
-		    archive_error_string(p->a));
-	return 0;
-}
+static const struct feed_stream_limits amazon_limits = {
+	AMAZON_FILE_MAX, AMAZON_XML_MAX, "AMAZON_FILE_MAX", "AMAZON_XML_MAX"
+};
 
-/* After archive_read_open: the stream's header, the XML, then the end of it. */
+/* The XML of p->in (opened), then the end of the stream: whitespace was all
+ * the XML allowed; a compressed stream is checked to its end (gzip's CRC). */
 static int
-parse_stream(struct aparser *p, int64_t *records)
+parse_stream(struct aparser *p, char hex[65], uint64_t *bytes, int64_t *records)
 {
-	struct archive_entry *e;
-	char sink[4096];
-	la_ssize_t n;
 	int r;
 
-	r = archive_read_next_header(p->a, &e);
-	if (r == ARCHIVE_EOF)
-		return ctx_err(p->c, E_FORMAT, "empty input");
-	if (r != ARCHIVE_OK)
-		return p->err ? p->err : ctx_err(p->c, E_FORMAT, "%s",
-		    archive_error_string(p->a) ? archive_error_string(p->a) : "unreadable");
-	if ((r = read_xml(p)) != 0)
+	xmlInitParser();
+	if ((p->w != NULL && (r = bundle_writer_namespace_coverage(p->c, p->w, p->ns,
+	    AMAZON_COVERAGE)) != 0) ||
+	    (r = read_xml(p)) != 0 ||
+	    (r = feed_stream_finish(p->in, hex, bytes)) != 0)
 		return r;
-	/* the rest of the stream: whitespace was all the XML allowed; a compressed
-	 * stream is checked to its end (gzip's CRC) */
-	while ((n = xml_read(p, sink, (int)sizeof(sink))) > 0)
-		;
-	if (n < 0)
-		return p->err;
 	return emit_rows(p, records);
 }
 
@@ -923,150 +878,42 @@ feed_amazon_parse_buf(struct ctx *c, const char *release, const uint8_t *buf, si
     struct bundle_writer *w, int64_t *records)
 {
 	struct aparser *p = NULL;
-	int r = E_INTERNAL;
+	uint64_t bytes;
+	char hex[65];
+	int r;
 
 	*records = 0;
 	if ((r = check_release(c, release)) != 0)
 		return r;
-	if ((uint64_t)len > AMAZON_FILE_MAX)
-		return ctx_err(c, E_LIMIT, "input larger than %llu bytes (AMAZON_FILE_MAX)",
-		    (unsigned long long)AMAZON_FILE_MAX);
-	if (len == 0)
-		return ctx_err(c, E_FORMAT, "empty input");
 	p = parser_new(c, release, w);
-	if ((r = archive_setup(p)) != 0)
-		goto out;
-	if (archive_read_open_memory(p->a, buf, len) != ARCHIVE_OK) {
-		r = ctx_err(c, E_FORMAT, "%s", archive_error_string(p->a) ?
-		    archive_error_string(p->a) : "unreadable input");
-		goto out;
-	}
-	if (w != NULL && (r = bundle_writer_namespace_coverage(c, w, p->ns,
-	    AMAZON_COVERAGE)) != 0)
-		goto out;
-	r = parse_stream(p, records);
- out:
+	if ((r = feed_stream_open_mem(c, buf, len, &amazon_limits, &p->in)) == 0)
+		r = parse_stream(p, hex, &bytes, records);
+	if (r != 0)
+		*records = 0;
 	parser_free(p);
 	return r;
-}
-
-/* The file as libarchive reads it: hashed and counted on the way. */
-struct rawfile {
-	struct ctx *c;
-	const char *path;
-	int fd;
-	int err;
-	uint64_t total;
-	crypto_hash_sha256_state hs;
-	uint8_t buf[AMAZON_CHUNK];
-};
-
-static la_ssize_t
-raw_read(struct archive *a, void *arg, const void **out)
-{
-	struct rawfile *f = arg;
-	ssize_t n;
-
-	*out = f->buf;
-	do
-		n = read(f->fd, f->buf, sizeof(f->buf));
-	while (n == -1 && errno == EINTR);
-	if (n == -1) {
-		f->err = ctx_errno(f->c, E_IO, "%s: read", f->path);
-		archive_set_error(a, EIO, "%s", f->c->err);
-		return -1;
-	}
-	if (ckd_add(&f->total, f->total, (uint64_t)n) || f->total > AMAZON_FILE_MAX) {
-		f->err = ctx_err(f->c, E_LIMIT, "%s: larger than %llu bytes (AMAZON_FILE_MAX)",
-		    f->path, (unsigned long long)AMAZON_FILE_MAX);
-		archive_set_error(a, EFBIG, "%s", f->c->err);
-		return -1;
-	}
-	crypto_hash_sha256_update(&f->hs, f->buf, (unsigned long long)n);
-	return n;
 }
 
 static int
 amazon_parse(struct ctx *c, const char *path, const char *arg, struct bundle_writer *w,
     int64_t *records)
 {
-	uint8_t digest[crypto_hash_sha256_BYTES];
-	char hex[crypto_hash_sha256_BYTES * 2 + 1];
-	struct rawfile *f = NULL;
 	struct aparser *p = NULL;
-	struct stat sb;
-	int fd = -1, r = E_INTERNAL;
+	uint64_t bytes;
+	char hex[65];
+	int r;
 
 	*records = 0;
 	if ((r = check_release(c, arg)) != 0)
 		return r;
-	if (sodium_init() < 0)
-		return ctx_err(c, E_INTERNAL, "libsodium failed to initialize");
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1)
-		return ctx_errno(c, E_IO, "%s", path);
-	if (fstat(fd, &sb) != 0) {
-		r = ctx_errno(c, E_IO, "%s", path);
-		goto out;
-	}
-	if (S_ISDIR(sb.st_mode)) {
-		r = ctx_err(c, E_IO, "%s: is a directory", path);
-		goto out;
-	}
-	if (S_ISREG(sb.st_mode) && (uint64_t)sb.st_size > AMAZON_FILE_MAX) {
-		r = ctx_err(c, E_LIMIT, "%s: larger than %llu bytes (AMAZON_FILE_MAX)", path,
-		    (unsigned long long)AMAZON_FILE_MAX);
-		goto out;
-	}
-	if (S_ISREG(sb.st_mode) && sb.st_size == 0) {
-		r = ctx_err(c, E_FORMAT, "%s: empty input", path);
-		goto out;
-	}
-	f = xcalloc(1, sizeof(*f));
-	f->c = c;
-	f->path = path;
-	f->fd = fd;
-	crypto_hash_sha256_init(&f->hs);
 	p = parser_new(c, arg, w);
-	if ((r = archive_setup(p)) != 0)
-		goto out;
-	if (archive_read_open(p->a, f, NULL, raw_read, NULL) != ARCHIVE_OK) {
-		r = f->err ? f->err : ctx_err(c, E_FORMAT, "%s", archive_error_string(p->a) ?
-		    archive_error_string(p->a) : "unreadable input");
-		goto out;
-	}
-	if (w != NULL && (r = bundle_writer_namespace_coverage(c, w, p->ns,
-	    AMAZON_COVERAGE)) != 0)
-		goto out;
-	if ((r = parse_stream(p, records)) != 0) {
-		if (f->err != 0)
-			r = f->err;	/* the read error, not libxml2's view of it */
-		goto out;
-	}
-	/* whatever libarchive did not need still belongs to the input's digest */
-	{
-		const void *dummy;
-		la_ssize_t n;
-
-		while ((n = raw_read(p->a, f, &dummy)) > 0)
-			;
-		if (n < 0) {
-			r = f->err;
-			goto out;
-		}
-	}
-	crypto_hash_sha256_final(&f->hs, digest);
-	sodium_bin2hex(hex, sizeof(hex), digest, sizeof(digest));
-	if (w != NULL && (r = bundle_writer_input(c, w, path, hex, f->total,
-	    p->latest[0] ? p->latest : NULL)) != 0)
-		goto out;
-	r = 0;
- out:
+	if ((r = feed_stream_open_file(c, path, &amazon_limits, &p->in)) == 0 &&
+	    (r = parse_stream(p, hex, &bytes, records)) == 0 && w != NULL)
+		r = bundle_writer_input(c, w, path, hex, bytes,
+		    p->latest[0] ? p->latest : NULL);
 	if (r != 0)
 		*records = 0;
 	parser_free(p);
-	free(f);
-	if (fd != -1)
-		close(fd);
 	return r;
 }
 

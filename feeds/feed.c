@@ -1,9 +1,11 @@
 /*
- * feed.c - the table of feed sources: one line per feeds/<name>.c.
+ * feed.c - the table of feed sources: one line per feeds/<name>.c, and what
+ * the XML parsers share.
  */
 #include "config.h"
 
 #include <stddef.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "feeds/feed.h"
@@ -34,4 +36,15 @@ feed_find(const char *name)
 		if (strcmp(feed_sources[i]->name, name) == 0)
 			return feed_sources[i];
 	return NULL;
+}
+
+void
+feed_xml_message(const char *message, char *out, size_t outlen)
+{
+	size_t n;
+
+	snprintf(out, outlen, "%s", message != NULL ? message : "malformed xml");
+	n = strlen(out);
+	while (n > 0 && (out[n - 1] == '\n' || out[n - 1] == ' ' || out[n - 1] == '.'))
+		out[--n] = '\0';
 }

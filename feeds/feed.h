@@ -30,6 +30,10 @@ struct feed_source {
 extern const struct feed_source *const feed_sources[];
 const struct feed_source *feed_find(const char *name);
 
+/* libxml2's error message (NULL: "malformed xml") into out, without its
+ * trailing newline, spaces and full stop: for one-line errors. */
+void feed_xml_message(const char *message, char *out, size_t outlen);
+
 /* Per-source exports (one line each). */
 extern const struct feed_source feed_debian;
 extern const struct feed_source feed_alpine;

@@ -1369,14 +1369,10 @@ on_xml_error(void *arg, xmlErrorPtr e)
 {
 	struct oparser *p = arg;
 	char msg[256];
-	size_t n;
 
 	if (p->err != 0 || e == NULL || e->level < XML_ERR_ERROR)
 		return;
-	snprintf(msg, sizeof(msg), "%s", e->message ? e->message : "malformed xml");
-	n = strlen(msg);
-	while (n > 0 && (msg[n - 1] == '\n' || msg[n - 1] == ' ' || msg[n - 1] == '.'))
-		msg[--n] = '\0';
+	feed_xml_message(e->message, msg, sizeof(msg));
 	perr_at(p, e->line, E_FORMAT, "malformed xml: %s", msg);
 }
 
@@ -2837,6 +2833,40 @@ oval_nslist_add(struct ctx *c, struct oval_nslist *l, const char *ns)
 		return ctx_err(c, E_LIMIT, "namespace longer than %d bytes (OVAL_NS_MAX)",
 		    OVAL_NS_MAX - 1);
 	snprintf(l->ns[l->n++], OVAL_NS_MAX, "%s", ns);
+	return 0;
+}
+
+int
+oval_all_digits(const char *s, size_t max)
+{
+	size_t n = strlen(s), i;
+
+	if (n == 0 || n > max)
+		return 0;
+	for (i = 0; i < n; i++)
+		if (s[i] < '0' || s[i] > '9')
+			return 0;
+	return 1;
+}
+
+int
+oval_platform_majors(struct ctx *c, const struct oval_meta *m, const char *prefix,
+    const char *name, size_t max, struct oval_nslist *l, int *none)
+{
+	size_t i, plen = strlen(prefix);
+	char ns[OVAL_NS_MAX];
+	int r;
+
+	*none = m->nplatforms == 0;
+	for (i = 0; i < m->nplatforms; i++) {
+		const char *s = m->platforms[i];
+
+		if (strncmp(s, prefix, plen) != 0 || !oval_all_digits(s + plen, max))
+			continue;
+		snprintf(ns, sizeof(ns), "%s:%s", name, s + plen);
+		if ((r = oval_nslist_add(c, l, ns)) != 0)
+			return r;
+	}
 	return 0;
 }
 

@@ -164,6 +164,12 @@ const char *oval_ref_find(const struct oval_meta *m, const char *const *sources)
 /* ASCII case-insensitive lookup of word in a NULL-terminated {word, value}
  * table; "unknown" when absent or NULL. */
 const char *oval_word_map(const char *word, const char *const (*table)[2]);
+/* Whether s is 1 to max ASCII digits (a major release number). */
+int oval_all_digits(const char *s, size_t max);
+/* For each platform of m that is prefix followed by a major release N (1 to
+ * max digits), adds "name:N" to l; *none when m names no platform. */
+int oval_platform_majors(struct ctx *c, const struct oval_meta *m, const char *prefix,
+    const char *name, size_t max, struct oval_nslist *l, int *none);
 
 /* The vendors (feeds/oval_<vendor>.c). */
 extern const struct oval_vendor oval_vendor_rhel;

@@ -32,24 +32,11 @@
 static const char *const severities[][2] = { { NULL, NULL } };
 
 static int
-all_digits(const char *s, size_t max)
-{
-	size_t n = strlen(s), i;
-
-	if (n == 0 || n > max)
-		return 0;
-	for (i = 0; i < n; i++)
-		if (s[i] < '0' || s[i] > '9')
-			return 0;
-	return 1;
-}
-
-static int
 debian_arg(struct ctx *c, const char *arg, char ns[OVAL_NS_MAX])
 {
 	const char *version = release_debian_version(arg);
 
-	if (version == NULL && all_digits(arg, DEBIAN_RELEASE_MAX))
+	if (version == NULL && oval_all_digits(arg, DEBIAN_RELEASE_MAX))
 		version = arg;
 	if (version == NULL)
 		return ctx_err(c, E_USAGE, "debian-oval: release '%.32s' is not a Debian "
@@ -62,23 +49,8 @@ static int
 debian_namespaces(struct ctx *c, const struct oval_meta *m, struct oval_nslist *l,
     int *none)
 {
-	static const char prefix[] = "Debian GNU/Linux ";
-	char ns[OVAL_NS_MAX];
-	size_t i;
-	int r;
-
-	*none = m->nplatforms == 0;
-	for (i = 0; i < m->nplatforms; i++) {
-		const char *s = m->platforms[i];
-
-		if (strncmp(s, prefix, sizeof(prefix) - 1) != 0 ||
-		    !all_digits(s + sizeof(prefix) - 1, DEBIAN_RELEASE_MAX))
-			continue;
-		snprintf(ns, sizeof(ns), "debian:%s", s + sizeof(prefix) - 1);
-		if ((r = oval_nslist_add(c, l, ns)) != 0)
-			return r;
-	}
-	return 0;
+	return oval_platform_majors(c, m, "Debian GNU/Linux ", "debian", DEBIAN_RELEASE_MAX, l,
+	    none);
 }
 
 static const char *

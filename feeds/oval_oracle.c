@@ -38,22 +38,9 @@ static const char *const severities[][2] = {
 };
 
 static int
-all_digits(const char *s, size_t max)
-{
-	size_t n = strlen(s), i;
-
-	if (n == 0 || n > max)
-		return 0;
-	for (i = 0; i < n; i++)
-		if (s[i] < '0' || s[i] > '9')
-			return 0;
-	return 1;
-}
-
-static int
 ol_arg(struct ctx *c, const char *arg, char ns[OVAL_NS_MAX])
 {
-	if (!all_digits(arg, OL_RELEASE_MAX))
+	if (!oval_all_digits(arg, OL_RELEASE_MAX))
 		return ctx_err(c, E_USAGE, "oracle-oval: release '%.32s' is not a major "
 		    "release number (oracle-oval@8:FILE)", arg);
 	snprintf(ns, OVAL_NS_MAX, "ol:%s", arg);
@@ -63,23 +50,7 @@ ol_arg(struct ctx *c, const char *arg, char ns[OVAL_NS_MAX])
 static int
 ol_namespaces(struct ctx *c, const struct oval_meta *m, struct oval_nslist *l, int *none)
 {
-	static const char prefix[] = "Oracle Linux ";
-	char ns[OVAL_NS_MAX];
-	size_t i;
-	int r;
-
-	*none = m->nplatforms == 0;
-	for (i = 0; i < m->nplatforms; i++) {
-		const char *s = m->platforms[i];
-
-		if (strncmp(s, prefix, sizeof(prefix) - 1) != 0 ||
-		    !all_digits(s + sizeof(prefix) - 1, OL_RELEASE_MAX))
-			continue;
-		snprintf(ns, sizeof(ns), "ol:%s", s + sizeof(prefix) - 1);
-		if ((r = oval_nslist_add(c, l, ns)) != 0)
-			return r;
-	}
-	return 0;
+	return oval_platform_majors(c, m, "Oracle Linux ", "ol", OL_RELEASE_MAX, l, none);
 }
 
 static const char *

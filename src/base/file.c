@@ -134,6 +134,27 @@ file_write_all(struct ctx *c, int fd, const void *data, size_t len, const char *
 }
 
 int
+file_sync(struct ctx *c, int fd, int mode, const char *name)
+{
+	if (fchmod(fd, (mode_t)mode) == -1 || fsync(fd) == -1)
+		return ctx_errno(c, E_IO, "%s: fsync", name);
+	return 0;
+}
+
+int
+file_close_commit(struct ctx *c, int fd, const char *tmp, const char *path)
+{
+	int r;
+
+	if (close(fd) == -1) {
+		r = ctx_errno(c, E_IO, "%s: close", path);
+		unlink(tmp);
+		return r;
+	}
+	return file_commit(c, tmp, path);
+}
+
+int
 file_write_atomic(struct ctx *c, const char *path, const void *data, size_t len, int mode)
 {
 	char *tmp = NULL;
@@ -143,17 +164,9 @@ file_write_atomic(struct ctx *c, const char *path, const void *data, size_t len,
 		return r;
 	if ((r = file_write_all(c, fd, data, len, path)) != 0)
 		goto fail;
-	if (fchmod(fd, (mode_t)mode) == -1 || fsync(fd) == -1) {
-		r = ctx_errno(c, E_IO, "%s: fsync", path);
+	if ((r = file_sync(c, fd, mode, path)) != 0)
 		goto fail;
-	}
-	if (close(fd) == -1) {
-		fd = -1;
-		r = ctx_errno(c, E_IO, "%s: close", path);
-		goto fail;
-	}
-	fd = -1;
-	r = file_commit(c, tmp, path);
+	r = file_close_commit(c, fd, tmp, path);
 	free(tmp);
 	return r;
 fail:

@@ -24,6 +24,11 @@ int file_write_atomic(struct ctx *c, const char *path, const void *data, size_t 
 int file_temp(struct ctx *c, const char *path, int *fd, char **tmp);
 /* Writes all of data to fd (name is for messages). */
 int file_write_all(struct ctx *c, int fd, const void *data, size_t len, const char *name);
+/* fchmod(mode) and fsync of fd (name is for messages). */
+int file_sync(struct ctx *c, int fd, int mode, const char *name);
+/* Closes fd (written and file_sync'ed) and moves tmp over path (file_commit);
+ * tmp is removed on failure. */
+int file_close_commit(struct ctx *c, int fd, const char *tmp, const char *path);
 /* Moves an already written and fsynced temporary file over path (same dir). */
 int file_commit(struct ctx *c, const char *tmp, const char *path);
 

@@ -367,20 +367,12 @@ feedcmd_build(struct ctx *c, int argc, char **argv)
 	if ((r = file_temp(c, output, &zfd, &ztmp)) != 0 ||
 	    (r = zst_compress_fd(c, dbpath.s, zfd, output, &zstlen)) != 0)
 		goto out;
-	if (fchmod(zfd, 0644) == -1 || fsync(zfd) == -1) {
-		r = ctx_errno(c, E_IO, "%s: fsync", output);
+	if ((r = file_sync(c, zfd, 0644, output)) != 0 ||
+	    (r = bundle_sign_fd(c, key, zfd, output, &meta, &sigtext)) != 0)
 		goto out;
-	}
-	if ((r = bundle_sign_fd(c, key, zfd, output, &meta, &sigtext)) != 0)
-		goto out;
-	if (close(zfd) == -1) {
-		zfd = -1;
-		r = ctx_errno(c, E_IO, "%s: close", output);
-		goto out;
-	}
-	zfd = -1;
 	sb_addf(&sigpath, "%s.minisig", output);
-	r = file_commit(c, ztmp, output);
+	r = file_close_commit(c, zfd, ztmp, output);	/* tmp gone on failure */
+	zfd = -1;
 	free(ztmp);
 	ztmp = NULL;
 	if (r != 0 ||

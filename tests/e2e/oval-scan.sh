@@ -30,24 +30,6 @@ need xz xz-utils
 DO=$DATA/oval
 ALAS=$DATA/amazon-alas/amazon_linux_2_updateinfo.xml
 
-# image OUT ROOTDIR: a one-layer docker-archive (docker save) of ROOTDIR
-image() {
-	out=$1 root=$2 d=$TMP/img.$$
-	rm -rf "$d"; mkdir -p "$d/x"
-	(cd "$root" && tar --owner=0 --group=0 --numeric-owner --mtime=@0 --sort=name \
-		-cf "$d/layer.tar" $(ls -A))
-	l=$(sha256sum "$d/layer.tar" | cut -d' ' -f1)
-	mv "$d/layer.tar" "$d/x/$l.tar"
-	printf '{"architecture":"amd64","os":"linux","config":{},"rootfs":{"type":"layers","diff_ids":["sha256:%s"]},"history":[{"created_by":"airlock oval-scan.sh"}]}' \
-		"$l" >"$d/cfg"
-	c=$(sha256sum "$d/cfg" | cut -d' ' -f1)
-	mv "$d/cfg" "$d/x/$c.json"
-	printf '[{"Config":"%s.json","RepoTags":["airlock-test/%s:latest"],"Layers":["%s.tar"]}]' \
-		"$c" "$(basename "$out" .tar)" "$l" >"$d/x/manifest.json"
-	tar -C "$d/x" --owner=0 --group=0 --numeric-owner --mtime=@0 -cf "$out" .
-	rm -rf "$d"
-}
-
 # osrel ROOT ID VERSION_ID NAME
 osrel() {
 	mkdir -p "$1/etc"
@@ -111,7 +93,7 @@ expect_status 0 "$AIRLOCK" verify -p "$TMP/k.pub" "$TMP/b.db.zst" && pass "bundl
 r=$TMP/r1; mkdir -p "$r/var/lib/rpm"
 cp "$DATA/rpm/bdb/rhel-8-libuuid/Packages" "$r/var/lib/rpm/Packages"
 osrel "$r" rhel 8.8 "Red Hat Enterprise Linux"
-image "$TMP/rhel8-libuuid.tar" "$r"
+one_layer_image "$TMP/rhel8-libuuid.tar" "$r"
 if scan "$TMP/rhel8-libuuid.tar" 0; then
 	got=$(jqs '[.namespace, (.findings | length), (.not_assessed | length)] | @tsv')
 	if [ "$got" = "$(printf 'rhel:8\t0\t0')" ]; then
@@ -139,7 +121,7 @@ if command -v gpg >/dev/null 2>&1; then
 fi
 if rpms "$r/var/lib/rpm" firefox-60.5.1-1.el8 ansible-2.9.0-1.el8ae; then
 	osrel "$r" rhel 8.1 "Red Hat Enterprise Linux"
-	image "$TMP/rhel8-rebuilt.tar" "$r"
+	one_layer_image "$TMP/rhel8-rebuilt.tar" "$r"
 	if [ -n "$SIGN_KEY" ]; then
 		kid=$(rpm --dbpath "$r/var/lib/rpm" -q --qf '%{RSAHEADER:pgpsig}' firefox | sed -n 's/.*Key ID //p')
 		[ "$kid" = "$SIGN_KEY" ] && pass "rhel8-rebuilt: firefox signed by $SIGN_KEY (rpm says so)" ||
@@ -165,7 +147,7 @@ SIGN_KEY=
 r=$TMP/r3
 if rpms "$r/var/lib/rpm" sles-release-15-58.1 krb5-1.15.2-4.20; then
 	osrel "$r" sles 15 "SLES"
-	image "$TMP/sles15-krb5.tar" "$r"
+	one_layer_image "$TMP/sles15-krb5.tar" "$r"
 	if scan "$TMP/sles15-krb5.tar" 1; then
 		got=$(jqs '.findings[] | [.vulnerability, .package, .installed_version, .status,
 			.fixed_version, .record, .comparison, .source, .namespace] | join("|")')
@@ -182,7 +164,7 @@ fi
 r=$TMP/r4; mkdir -p "$r/var/lib/rpm"
 zstd -dq "$DATA/rpm/bdb/sles-12sp4/Packages.zst" -o "$r/var/lib/rpm/Packages"
 osrel "$r" sles 12.4 "SLES"
-image "$TMP/sles12.tar" "$r"
+one_layer_image "$TMP/sles12.tar" "$r"
 if scan "$TMP/sles12.tar" 2; then
 	got=$(jqs '[.namespace, (.findings | length), (.not_assessed | map(select(.kind == "package")) | length),
 		(.not_assessed[] | select(.kind == "os") | .reason)] | @tsv')
@@ -218,7 +200,7 @@ elif [ "$(rpm --eval "%{lua:print(rpm.vercmp('4.9.62-21.56.amzn2', '$fix'))}")" 
 	fail "amzn2-perf: premise: rpm does not order perf below and kernel at the fix $fix"
 elif rpms "$r/var/lib/rpm" perf-4.9.62-21.56.amzn2 kernel-4.9.76-38.79.amzn2; then
 	osrel "$r" amzn 2 "Amazon Linux"
-	image "$TMP/amzn2-perf.tar" "$r"
+	one_layer_image "$TMP/amzn2-perf.tar" "$r"
 	if scan "$TMP/amzn2-perf.tar" 1; then
 		got=$(jqs '.findings[] | [.vulnerability, .record, .fixed_version] | join("|")' |
 			LC_ALL=C sort)

@@ -16,24 +16,6 @@ need python3 python3
 need dpkg dpkg
 OVAL=$DATA/oval/clair-fetcher_ubuntu_test.xml
 
-# image OUT ROOTDIR: a one-layer docker-archive (docker save) of ROOTDIR
-image() {
-	out=$1 root=$2 d=$TMP/img
-	rm -rf "$d"; mkdir -p "$d/x"
-	(cd "$root" && tar --owner=0 --group=0 --numeric-owner --mtime=@0 --sort=name \
-		-cf "$d/layer.tar" $(ls -A))
-	l=$(sha256sum "$d/layer.tar" | cut -d' ' -f1)
-	mv "$d/layer.tar" "$d/x/$l.tar"
-	printf '{"architecture":"amd64","os":"linux","config":{},"rootfs":{"type":"layers","diff_ids":["sha256:%s"]},"history":[{"created_by":"airlock oval-ubuntu.sh"}]}' \
-		"$l" >"$d/cfg"
-	c=$(sha256sum "$d/cfg" | cut -d' ' -f1)
-	mv "$d/cfg" "$d/x/$c.json"
-	printf '[{"Config":"%s.json","RepoTags":["airlock-test/xenial:latest"],"Layers":["%s.tar"]}]' \
-		"$c" "$l" >"$d/x/manifest.json"
-	tar -C "$d/x" --owner=0 --group=0 --numeric-owner --mtime=@0 -cf "$out" .
-	rm -rf "$d"
-}
-
 # --- what the file says, read without airlock: "binary|evr|comment" per criterion of the CVE
 python3 - "$OVAL" >"$TMP/crit" <<'EOF'
 import sys, xml.etree.ElementTree as ET
@@ -99,7 +81,7 @@ Version: 0.4-2
 Description: library for Microsoft compression formats (shared library)
 
 EOF
-image "$TMP/xenial.tar" "$r"
+one_layer_image "$TMP/xenial.tar" "$r"
 
 # --- the scan: each package with its own status
 if expect_status 1 "$AIRLOCK" scan --bundle "$TMP/b.db.zst" -p "$TMP/k.pub" -f json "$TMP/xenial.tar"; then

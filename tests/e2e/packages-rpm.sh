@@ -18,25 +18,6 @@ need rpmbuild rpm
 need zstd zstd
 need jq jq
 
-# image OUT ROOTDIR: a one-layer docker-archive (docker save) of ROOTDIR
-image() {
-	out=$1 root=$2 d=$TMP/img.$$
-	rm -rf "$d"; mkdir -p "$d/x"
-	# shellcheck disable=SC2046
-	(cd "$root" && tar --owner=0 --group=0 --numeric-owner --mtime=@0 --sort=name \
-		-cf "$d/layer.tar" $(ls -A))
-	l=$(sha256sum "$d/layer.tar" | cut -d' ' -f1)
-	mv "$d/layer.tar" "$d/x/$l.tar"
-	printf '{"architecture":"amd64","os":"linux","config":{},"rootfs":{"type":"layers","diff_ids":["sha256:%s"]},"history":[{"created_by":"airlock packages-rpm.sh"}]}' \
-		"$l" >"$d/cfg"
-	c=$(sha256sum "$d/cfg" | cut -d' ' -f1)
-	mv "$d/cfg" "$d/x/$c.json"
-	printf '[{"Config":"%s.json","RepoTags":["airlock-test/%s:latest"],"Layers":["%s.tar"]}]' \
-		"$c" "$(basename "$out" .tar)" "$l" >"$d/x/manifest.json"
-	tar -C "$d/x" --owner=0 --group=0 --numeric-owner --mtime=@0 -cf "$out" .
-	rm -rf "$d"
-}
-
 # rpm_table DBDIR BACKEND: "NAME<TAB>EVR<TAB>ARCH<TAB>KEYID<TAB>LABEL" per package as rpm prints
 # them ("(none)" for no arch, no signature, no label), sorted
 rpm_table() {
@@ -75,7 +56,7 @@ check() {
 # --- the real databases of tests/data -----------------------------------------------------------
 r=$TMP/r1; mkdir -p "$r/var/lib/rpm"
 cp "$DATA/rpm/bdb/rhel-8-libuuid/Packages" "$r/var/lib/rpm/Packages"
-image "$TMP/rhel8.tar" "$r"
+one_layer_image "$TMP/rhel8.tar" "$r"
 check rhel8-libuuid "$TMP/rhel8.tar" "$r/var/lib/rpm" bdb_ro 1 1 0
 kid=$(rpm_table "$r/var/lib/rpm" bdb_ro | awk -F'\t' '$1 == "libuuid" {print $4}')
 got=$(jq -r '.packages[] | select(.name == "libuuid") | "\(.signing_key_id) \(.modularity_label)"' \
@@ -88,7 +69,7 @@ fi
 
 r=$TMP/r2; mkdir -p "$r/var/lib/rpm"
 zstd -dq "$DATA/rpm/bdb/sles-12sp4/Packages.zst" -o "$r/var/lib/rpm/Packages"
-image "$TMP/sles12.tar" "$r"
+one_layer_image "$TMP/sles12.tar" "$r"
 check sles12 "$TMP/sles12.tar" "$r/var/lib/rpm" bdb_ro 108 106 0
 got=$(jq -r '[.packages[] | select(.name == "gpg-pubkey") | if has("signing_key_id") then
 	.signing_key_id else "absent" end] | @json' "$TMP/out")
@@ -97,7 +78,7 @@ got=$(jq -r '[.packages[] | select(.name == "gpg-pubkey") | if has("signing_key_
 
 r=$TMP/r3; mkdir -p "$r/var/lib/rpm"
 zstd -dq "$DATA/rpm/sqlite/cbl-mariner-2.0/rpmdb.sqlite.zst" -o "$r/var/lib/rpm/rpmdb.sqlite"
-image "$TMP/mariner.tar" "$r"
+one_layer_image "$TMP/mariner.tar" "$r"
 check mariner "$TMP/mariner.tar" "$r/var/lib/rpm" sqlite 129 129 0
 
 # --- a module stream's package ----------------------------------------------------------------------
@@ -135,7 +116,7 @@ if [ $ok = 1 ]; then
 	rpm --dbpath "$db" -i --justdb --nodeps --noscripts --ignorearch --ignoreos \
 		"$top"/RPMS/*/*.rpm 2>/dev/null
 	rm -f "$db"/rpmdb.sqlite-shm "$db"/rpmdb.sqlite-wal "$db"/.rpm.lock
-	image "$TMP/module.tar" "$TMP/r4"
+	one_layer_image "$TMP/module.tar" "$TMP/r4"
 	check module "$TMP/module.tar" "$db" sqlite 2 $nsigned 1
 	want=$(rpm --dbpath "$db" -q --qf '%{MODULARITYLABEL}' nodejs)
 	got=$(jq -r '.packages[] | select(.name == "nodejs") | .modularity_label' "$TMP/out")

@@ -22,6 +22,26 @@ failures=0
 fail() { echo "FAIL: $*"; failures=$((failures + 1)); }
 pass() { echo "ok: $*"; }
 need() { command -v "$1" >/dev/null 2>&1 || { echo "FAIL: $1 is required (apt-get install $2)"; exit 1; }; }
+
+# one_layer_image OUT ROOTDIR: a one-layer docker-archive (as `docker save` writes it) of
+# ROOTDIR, tagged airlock-test/NAME (OUT's name without .tar), its history naming the test
+one_layer_image() {
+	out=$1 root=$2 d=$TMP/img.$$
+	rm -rf "$d"; mkdir -p "$d/x"
+	# shellcheck disable=SC2046
+	(cd "$root" && tar --owner=0 --group=0 --numeric-owner --mtime=@0 --sort=name \
+		-cf "$d/layer.tar" $(ls -A))
+	l=$(sha256sum "$d/layer.tar" | cut -d' ' -f1)
+	mv "$d/layer.tar" "$d/x/$l.tar"
+	printf '{"architecture":"amd64","os":"linux","config":{},"rootfs":{"type":"layers","diff_ids":["sha256:%s"]},"history":[{"created_by":"airlock %s"}]}' \
+		"$l" "$(basename "$0")" >"$d/cfg"
+	c=$(sha256sum "$d/cfg" | cut -d' ' -f1)
+	mv "$d/cfg" "$d/x/$c.json"
+	printf '[{"Config":"%s.json","RepoTags":["airlock-test/%s:latest"],"Layers":["%s.tar"]}]' \
+		"$c" "$(basename "$out" .tar)" "$l" >"$d/x/manifest.json"
+	tar -C "$d/x" --owner=0 --group=0 --numeric-owner --mtime=@0 -cf "$out" .
+	rm -rf "$d"
+}
 finish() {
 	if [ "$failures" -ne 0 ]; then echo "$failures check(s) failed"; exit 1; fi
 	exit 0

@@ -29,70 +29,8 @@
 #include "feeds/feed.h"
 #include "match/oval.h"
 #include "pkgdb/pkgdb.h"
+#include "feedtest.h"
 #include "test.h"
-
-static struct bundle_meta *
-test_meta(struct bundle_meta *m)
-{
-	memset(m, 0, sizeof(*m));
-	m->format = BUNDLE_FORMAT;
-	m->serial = 3;
-	m->created = 1735787045;
-	m->expires = 1738379045;
-	return m;
-}
-
-/* Every row's first column joined with "\n" (NULL as "NULL"); caller frees. */
-static char *
-q_str(sqlite3 *db, const char *sql)
-{
-	struct sb out = SB_INIT;
-	sqlite3_stmt *st = NULL;
-	int rc;
-
-	if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK) {
-		sb_addf(&out, "SQL ERROR: %s", sqlite3_errmsg(db));
-		return sb_steal(&out);
-	}
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		const char *s = (const char *)sqlite3_column_text(st, 0);
-
-		if (out.len > 0)
-			sb_addc(&out, '\n');
-		sb_adds(&out, s ? s : "NULL");
-	}
-	if (rc != SQLITE_DONE)
-		sb_addf(&out, "SQL ERROR: %s", sqlite3_errmsg(db));
-	sqlite3_finalize(st);
-	sb_adds(&out, "");
-	return sb_steal(&out);
-}
-
-#define ASSERT_Q(db, sql, want) do { \
-	char *got_ = q_str((db), (sql)); \
-	int ok_ = strcmp(got_, (want)) == 0; \
-	if (!ok_) { test_fail(t, __FILE__, __LINE__, "%s: \"%s\" != \"%s\"", (sql), got_, \
-	    (want)); free(got_); sqlite3_close(db); return; } \
-	free(got_); \
-} while (0)
-
-#define ASSERT_ERR(c, r, code, text) do { \
-	ASSERT_INT_EQ((r), (code)); \
-	if (strstr((c)->err, (text)) == NULL) { test_fail(t, __FILE__, __LINE__, \
-	    "message \"%s\" lacks \"%s\"", (c)->err, (text)); return; } \
-} while (0)
-
-static sqlite3 *
-open_ro(const char *path)
-{
-	sqlite3 *db = NULL;
-
-	if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK) {
-		sqlite3_close(db);
-		return NULL;
-	}
-	return db;
-}
 
 /*
  * The writer, on values taken from rhel-8.oval.xml's RHSA-2019:3338 (idm:DL1
@@ -177,7 +115,7 @@ build_oval_sample(struct ctx *c, const char *path)
 	if ((r = bundle_writer_source_begin(c, w, "rhel-oval", "test", "1")) == 0 &&
 	    (r = write_oval_sample(c, w, tid, &did)) == 0 &&
 	    (r = bundle_writer_source_end(c, w, 1)) == 0)
-		r = bundle_writer_finish(c, w, test_meta(&m));
+		r = bundle_writer_finish(c, w, feedtest_meta(&m, 3));
 	bundle_writer_free(w);
 	return r;
 }
@@ -191,7 +129,7 @@ DEFINE_TEST(test_write_oval_rows)
 
 	ctx_init(&c);
 	ASSERT_OK(&c, build_oval_sample(&c, "o.db"));
-	ASSERT((db = open_ro("o.db")) != NULL);
+	ASSERT((db = feedtest_open("o.db")) != NULL);
 	ASSERT_Q(db, "SELECT id || ' ' || kind || ' ' || ifnull(module, '-') || ' ' || "
 	    "ifnull(why, '-') FROM oval_test ORDER BY id",
 	    "1 pkg - -\n2 module idm:DL1 -\n3 platform - -\n4 unsupported - uname_test os_release");
@@ -404,7 +342,7 @@ build_oval_db(struct ctx *c, const char *dbpath, const struct feed_source *src,
 	    src->parser_version)) == 0 &&
 	    (r = src->parse(c, path, arg, w, n)) == 0 &&
 	    (r = bundle_writer_source_end(c, w, *n)) == 0)
-		r = bundle_writer_finish(c, w, test_meta(&m));
+		r = bundle_writer_finish(c, w, feedtest_meta(&m, 3));
 	bundle_writer_free(w);
 	return r;
 }
@@ -414,7 +352,7 @@ build_oval_db(struct ctx *c, const char *dbpath, const struct feed_source *src,
 	ctx_init(&c); \
 	ASSERT_OK(&c, build_oval_db(&c, dbname, &(src), test_data(OVAL_DIR name), arg, \
 	    &(n))); \
-	ASSERT((db = open_ro(dbname)) != NULL); \
+	ASSERT((db = feedtest_open(dbname)) != NULL); \
 } while (0)
 
 /* The counts oval-count.py gives for a file, and that parse-only agrees. */
@@ -815,7 +753,7 @@ build_mini(struct ctx *c, const char *dbpath, const char *source, const char *do
 	    (r = feed_oval_parse_buf(c, source, NULL, (const uint8_t *)doc, strlen(doc), w,
 	    n)) == 0 &&
 	    (r = bundle_writer_source_end(c, w, *n)) == 0)
-		r = bundle_writer_finish(c, w, test_meta(&m));
+		r = bundle_writer_finish(c, w, feedtest_meta(&m, 3));
 	bundle_writer_free(w);
 	return r;
 }
@@ -978,7 +916,7 @@ DEFINE_TEST(test_feed_oval_limits)
 	{
 		sqlite3 *db;
 
-		ASSERT((db = open_ro("n.db")) != NULL);
+		ASSERT((db = feedtest_open("n.db")) != NULL);
 		ASSERT_Q(db, "SELECT criteria FROM oval_def", "!&(!&(!t1),^(t1))");
 		ASSERT_Q(db, "SELECT count(*) FROM oval_test", "1");
 		sqlite3_close(db);
@@ -1026,7 +964,7 @@ DEFINE_TEST(test_feed_oval_patterns)
 		unlink("p.db");
 		ASSERT_OK(&c, build_mini(&c, "p.db", "rhel-oval", doc, &n));
 		free(doc);
-		ASSERT((db = open_ro("p.db")) != NULL);
+		ASSERT((db = feedtest_open("p.db")) != NULL);
 		snprintf(want, sizeof(want), "%s|%s", cases[i].kind, cases[i].stored);
 		ASSERT_Q(db, "SELECT kind || '|' || coalesce(name_pattern, why) FROM oval_test",
 		    want);
@@ -1041,7 +979,7 @@ DEFINE_TEST(test_feed_oval_patterns)
 	unlink("p.db");
 	ASSERT_OK(&c, build_mini(&c, "p.db", "rhel-oval", doc, &n));
 	free(doc);
-	ASSERT((db = open_ro("p.db")) != NULL);
+	ASSERT((db = feedtest_open("p.db")) != NULL);
 	ASSERT_Q(db, "SELECT version_op || '|' || version || '|' || arch_op || '|' || arch || "
 	    "'|' || sigkey FROM oval_test",
 	    "pattern match|^8[^0-9]|pattern match|^(x86_64|noarch)$|199e2f91fd431d51");
@@ -1055,7 +993,7 @@ DEFINE_TEST(test_feed_oval_patterns)
 	unlink("p.db");
 	ASSERT_OK(&c, build_mini(&c, "p.db", "rhel-oval", doc, &n));
 	free(doc);
-	ASSERT((db = open_ro("p.db")) != NULL);
+	ASSERT((db = feedtest_open("p.db")) != NULL);
 	ASSERT_Q(db, "SELECT kind || '|' || why FROM oval_test",
 	    "unsupported|rpminfo_state field release");
 	/* no pkg test can make it true any more: not indexed */
@@ -1086,7 +1024,7 @@ DEFINE_TEST(test_feed_oval_namespaces)
 	doc = mini_doc(suse_defs, NULL, NULL, NULL, NULL);
 	ASSERT_OK(&c, build_mini(&c, "s.db", "suse-oval", doc, &n));
 	ASSERT_INT_EQ(n, 3);
-	ASSERT((db = open_ro("s.db")) != NULL);
+	ASSERT((db = feedtest_open("s.db")) != NULL);
 	ASSERT_Q(db, "SELECT namespace || '|' || advisory || '|' || severity FROM oval_def "
 	    "ORDER BY id", "sles:15.5|SUSE-SU-2024:0001-1|high\n"
 	    "sles:15.1|SUSE-SU-2024:0001-1|high\nsles:12|SUSE-SU-2024:0001-1|high");
@@ -1169,7 +1107,7 @@ DEFINE_TEST(test_feed_oval_rhel_whole_release)
 		ASSERT_OK(&c, file_write_atomic(&c, names[i][0], buf, len, 0644));
 		ASSERT_OK(&c, build_oval_db(&c, dbname, &feed_rhel_oval, names[i][0], NULL, &n));
 		ASSERT_INT_EQ(n, 5);
-		ASSERT((db = open_ro(dbname)) != NULL);
+		ASSERT((db = feedtest_open(dbname)) != NULL);
 		ASSERT_Q(db, "SELECT name || ' ' || coverage FROM namespace", names[i][1]);
 		sqlite3_close(db);
 	}
@@ -1273,7 +1211,7 @@ DEFINE_TEST(test_feed_oval_ubuntu_statuses)
 	ASSERT_OK(&c, build_mini(&c, "us.db", "ubuntu-oval", doc, &n));
 	free(doc);
 	ASSERT_INT_EQ(n, 4);
-	ASSERT((db = open_ro("us.db")) != NULL);
+	ASSERT((db = feedtest_open("us.db")) != NULL);
 	/* one row per (test, status): tst:1 three times (two statuses, and plain) */
 	ASSERT_Q(db, "SELECT t.id || '|' || n.name || '|' || ifnull(t.evr, '-') || '|' || "
 	    "ifnull(t.state, '-') || '|' || ifnull(t.vendor_status, '-') FROM oval_test AS t "

@@ -23,6 +23,7 @@
 #include "image/image.h"
 #include "match/match.h"
 #include "pkgdb/pkgdb.h"
+#include "feedtest.h"
 #include "test.h"
 
 /* Builds m.db from both tracker samples plus extra rows of a second source. */
@@ -73,18 +74,6 @@ add(struct pkglist *l, const char *name, const char *ver, const char *src, const
 	pkglist_add(l, &p);
 }
 
-static const struct finding *
-find(const struct match_result *m, const char *vuln, const char *pkg)
-{
-	size_t i;
-
-	for (i = 0; i < m->nfindings; i++)
-		if (strcmp(m->findings[i].vuln_id, vuln) == 0 &&
-		    strcmp(m->findings[i].package, pkg) == 0)
-			return &m->findings[i];
-	return NULL;
-}
-
 DEFINE_TEST(test_match_debian_states)
 {
 	static const struct bundle_affected extra[] = {
@@ -125,30 +114,30 @@ DEFINE_TEST(test_match_debian_states)
 	ASSERT_STR_EQ(m.coverage, "complete");
 	ASSERT_INT_EQ(m.nnot_assessed, 0);
 	/* sope 5.0.1-2 < 5.0.1-2+deb11u1: fixed */
-	ASSERT((f = find(&m, "CVE-2025-53603", "libsope1")) != NULL);
+	ASSERT((f = feedtest_finding(&m, "CVE-2025-53603", "libsope1")) != NULL);
 	ASSERT_STR_EQ(f->status, "fixed");
 	ASSERT_STR_EQ(f->fixed_version, "5.0.1-2+deb11u1");
 	ASSERT_STR_EQ(f->source_package, "sope");
 	/* its source is already at the fixed version: not a finding */
-	ASSERT(find(&m, "CVE-2025-53603", "libsope-appserver") == NULL);
+	ASSERT(feedtest_finding(&m, "CVE-2025-53603", "libsope-appserver") == NULL);
 	/* apparmor CVE-2016-1585 open in bullseye, for both binaries of the source */
-	ASSERT((f = find(&m, "CVE-2016-1585", "apparmor")) != NULL);
+	ASSERT((f = feedtest_finding(&m, "CVE-2016-1585", "apparmor")) != NULL);
 	ASSERT_STR_EQ(f->status, "unfixed");
 	ASSERT(f->fixed_version == NULL);
 	ASSERT_STR_EQ(f->vendor_severity, "unimportant");
 	ASSERT_STR_EQ(f->severity, "negligible");
-	ASSERT(find(&m, "CVE-2016-1585", "libapparmor1") != NULL);
+	ASSERT(feedtest_finding(&m, "CVE-2016-1585", "libapparmor1") != NULL);
 	/* fixed long ago (2.11.0-3) and "0" (not affected): nothing */
-	ASSERT(find(&m, "CVE-2017-6507", "apparmor") == NULL);
-	ASSERT(find(&m, "CVE-2014-1424", "apparmor") == NULL);
+	ASSERT(feedtest_finding(&m, "CVE-2017-6507", "apparmor") == NULL);
+	ASSERT(feedtest_finding(&m, "CVE-2014-1424", "apparmor") == NULL);
 	/* wont-fix and unknown kept apart, with the vendor's note */
-	ASSERT((f = find(&m, "CVE-2000-0001", "txt2man")) != NULL);
+	ASSERT((f = feedtest_finding(&m, "CVE-2000-0001", "txt2man")) != NULL);
 	ASSERT_STR_EQ(f->status, "wont-fix");
 	ASSERT_STR_EQ(f->note, "ignored: minor issue");
-	ASSERT((f = find(&m, "CVE-2000-0002", "txt2man")) != NULL);
+	ASSERT((f = feedtest_finding(&m, "CVE-2000-0002", "txt2man")) != NULL);
 	ASSERT_STR_EQ(f->status, "unknown");
 	/* another release's row does not leak in */
-	ASSERT(find(&m, "CVE-2000-0003", "txt2man") == NULL);
+	ASSERT(feedtest_finding(&m, "CVE-2000-0003", "txt2man") == NULL);
 	ASSERT_INT_EQ(m.nfindings, 5);
 	/* ordered fixed, unfixed, wont-fix, unknown */
 	ASSERT_STR_EQ(m.findings[0].status, "fixed");
@@ -185,7 +174,7 @@ DEFINE_TEST(test_match_end_of_support)
 	    "90.0.4430.212-1~deb10u1");
 	ASSERT_OK(&c, match_run(&c, &b, &buster, &l, &m));
 	ASSERT_STR_EQ(m.namespace, "debian:10");
-	ASSERT((f = find(&m, "CVE-2022-0456", "chromium")) != NULL);
+	ASSERT((f = feedtest_finding(&m, "CVE-2022-0456", "chromium")) != NULL);
 	ASSERT_STR_EQ(f->status, "unfixed");
 	ASSERT_STR_EQ(f->note, "end-of-life");
 	/* each binary once, however many rows say so */

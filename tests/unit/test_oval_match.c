@@ -38,6 +38,7 @@
 #include "match/oval.h"
 #include "pkgdb/pkgdb.h"
 #include "version/version.h"
+#include "feedtest.h"
 #include "test.h"
 
 #define RH_KEY	"199e2f91fd431d51"	/* Red Hat release key 2 */
@@ -125,18 +126,6 @@ deb_pkg(struct pkglist *l, const char *name, const char *ver, const char *src,
 	pkglist_add(l, &p);
 }
 
-static const struct finding *
-find(const struct match_result *m, const char *vuln, const char *pkg)
-{
-	size_t i;
-
-	for (i = 0; i < m->nfindings; i++)
-		if (strcmp(m->findings[i].vuln_id, vuln) == 0 &&
-		    strcmp(m->findings[i].package, pkg) == 0)
-			return &m->findings[i];
-	return NULL;
-}
-
 /* Findings whose record is rec (NULL: any) and package pkg (NULL: any). */
 static size_t
 count(const struct match_result *m, const char *rec, const char *pkg)
@@ -216,7 +205,7 @@ DEFINE_TEST(test_oval_rhel_module_streams)
 	ASSERT_INT_EQ(m.nnot_assessed, 0);
 	ASSERT_INT_EQ(m.nfindings, 6);
 	for (i = 0; i < 6; i++) {
-		ASSERT((f = find(&m, rhsa_2020_0579[i], "nodejs")) != NULL);
+		ASSERT((f = feedtest_finding(&m, rhsa_2020_0579[i], "nodejs")) != NULL);
 		ASSERT_STR_EQ(f->record, "RHSA-2020:0579");
 		ASSERT_STR_EQ(f->status, "fixed");
 		ASSERT_STR_EQ(f->fixed_version, NODE10_FIX);
@@ -230,7 +219,7 @@ DEFINE_TEST(test_oval_rhel_module_streams)
 		/* the source's text per CVE: the file's first definition naming it */
 		ASSERT(f->description != NULL);
 	}
-	ASSERT(strncmp(find(&m, "CVE-2019-15604", "nodejs")->description, "Node.js is", 10) == 0);
+	ASSERT(strncmp(feedtest_finding(&m, "CVE-2019-15604", "nodejs")->description, "Node.js is", 10) == 0);
 	ASSERT_INT_EQ(count(&m, "RHSA-2020:0598", NULL), 0);
 	match_result_free(&m);
 	pkglist_free(&l);
@@ -240,7 +229,7 @@ DEFINE_TEST(test_oval_rhel_module_streams)
 	ASSERT_OK(&c, match_run(&c, &b, &os, &l, &m));
 	ASSERT_INT_EQ(m.nfindings, 3);
 	ASSERT_INT_EQ(count(&m, "RHSA-2020:0598", "nodejs"), 3);
-	ASSERT((f = find(&m, "CVE-2019-15606", "nodejs")) != NULL);
+	ASSERT((f = feedtest_finding(&m, "CVE-2019-15606", "nodejs")) != NULL);
 	ASSERT_STR_EQ(f->fixed_version, NODE12_FIX);
 	match_result_free(&m);
 	pkglist_free(&l);
@@ -259,7 +248,7 @@ DEFINE_TEST(test_oval_rhel_module_streams)
 	ASSERT_INT_EQ(count(&m, "RHSA-2020:0598", "nodejs"), 0);
 	ASSERT_INT_EQ(count(&m, "RHSA-2020:0579", "npm"), 0);
 	ASSERT_INT_EQ(m.nfindings, 9);
-	ASSERT((f = find(&m, "CVE-2019-15604", "npm")) != NULL);
+	ASSERT((f = feedtest_finding(&m, "CVE-2019-15604", "npm")) != NULL);
 	ASSERT_STR_EQ(f->comparison, NPM12 " < " NPM12_FIX " (rpm)");
 	match_result_free(&m);
 	pkglist_free(&l);
@@ -298,7 +287,7 @@ DEFINE_TEST(test_oval_rhel_signing_key)
 	rpm_pkg(&l, "firefox", "60.5.1-1.el8", NULL, RH_KEY);
 	ASSERT_OK(&c, match_run(&c, &b, &os, &l, &m));
 	ASSERT(m.nfindings >= 10);
-	ASSERT((f = find(&m, "CVE-2019-9810", "firefox")) != NULL);
+	ASSERT((f = feedtest_finding(&m, "CVE-2019-9810", "firefox")) != NULL);
 	ASSERT_STR_EQ(f->record, "RHSA-2019:0966");
 	ASSERT_STR_EQ(f->fixed_version, "0:60.6.1-1.el8");
 	ASSERT_STR_EQ(f->comparison, "60.5.1-1.el8 < 0:60.6.1-1.el8 (rpm)");
@@ -348,7 +337,7 @@ DEFINE_TEST(test_oval_rhel_unknown_witness)
 	ASSERT(open_db(&b, "rhel8.db") == 0);
 	rpm_pkg(&l, "kernel-headers", "4.18.0-80.el8", NULL, RH_KEY);
 	ASSERT_OK(&c, match_run(&c, &b, &os, &l, &m));
-	ASSERT((f = find(&m, "CVE-2018-12126", "kernel-headers")) != NULL);
+	ASSERT((f = feedtest_finding(&m, "CVE-2018-12126", "kernel-headers")) != NULL);
 	ASSERT_STR_EQ(f->status, "unknown");
 	ASSERT_STR_EQ(f->record, "RHSA-2019:1167");
 	ASSERT_STR_EQ(f->fixed_version, "0:4.18.0-80.1.2.el8_0");
@@ -397,20 +386,20 @@ DEFINE_TEST(test_oval_rhel_unpatched)
 	/* a product stream's file: fixes-only for the release (test_feed_oval) */
 	ASSERT_STR_EQ(m.coverage, "fixes-only");
 	ASSERT_INT_EQ(m.nfindings, 6);
-	ASSERT((f = find(&m, "CVE-2020-10744", "ansible")) != NULL);
+	ASSERT((f = feedtest_finding(&m, "CVE-2020-10744", "ansible")) != NULL);
 	ASSERT_STR_EQ(f->status, "unfixed");
 	ASSERT(f->fixed_version == NULL);
 	ASSERT_STR_EQ(f->record, "oval:com.redhat.cve:def:202010744");
 	ASSERT_STR_EQ(f->comparison, "no fix: vendor state unfixed");
 	ASSERT_STR_EQ(f->vendor_severity, "Moderate");
-	ASSERT((f = find(&m, "CVE-2020-1738", "ansible")) != NULL);
+	ASSERT((f = feedtest_finding(&m, "CVE-2020-1738", "ansible")) != NULL);
 	ASSERT_STR_EQ(f->status, "unfixed");
 	ASSERT_STR_EQ(f->severity, "low");
-	ASSERT((f = find(&m, "CVE-2019-14864", "ansible")) != NULL);
+	ASSERT((f = feedtest_finding(&m, "CVE-2019-14864", "ansible")) != NULL);
 	ASSERT_STR_EQ(f->status, "fixed");
 	ASSERT_STR_EQ(f->record, "RHSA-2019:3927");
 	ASSERT_STR_EQ(f->fixed_version, "0:2.9.1-1.el8");
-	ASSERT((f = find(&m, "CVE-2019-14905", "ansible")) != NULL);
+	ASSERT((f = feedtest_finding(&m, "CVE-2019-14905", "ansible")) != NULL);
 	ASSERT_STR_EQ(f->fixed_version, "0:2.9.4-1.el8ae");
 	ASSERT_STR_EQ(f->comparison, "2.9.0-1.el8ae < 0:2.9.4-1.el8ae (rpm)");
 	match_result_free(&m);
@@ -428,15 +417,15 @@ DEFINE_TEST(test_oval_rhel_unpatched)
 	ASSERT(open_db(&b, "e.db") == 0);
 	rpm_pkg(&l, "ansible", "2.9.0-1.el8ae", NULL, RH_KEY);
 	ASSERT_OK(&c, match_run(&c, &b, &os, &l, &m));
-	ASSERT((f = find(&m, "CVE-2020-10744", "ansible")) != NULL);
+	ASSERT((f = feedtest_finding(&m, "CVE-2020-10744", "ansible")) != NULL);
 	ASSERT_STR_EQ(f->status, "wont-fix");
 	ASSERT_STR_EQ(f->vendor_status, "Will not fix");
 	ASSERT_STR_EQ(f->note, "Will not fix: ansible");
 	ASSERT_STR_EQ(f->comparison, "no fix: vendor state wont-fix");
-	ASSERT((f = find(&m, "CVE-2020-1734", "ansible")) != NULL);
+	ASSERT((f = feedtest_finding(&m, "CVE-2020-1734", "ansible")) != NULL);
 	ASSERT_STR_EQ(f->status, "unfixed");
 	ASSERT_STR_EQ(f->vendor_status, "Affected");
-	ASSERT((f = find(&m, "CVE-2020-1738", "ansible")) != NULL);
+	ASSERT((f = feedtest_finding(&m, "CVE-2020-1738", "ansible")) != NULL);
 	ASSERT_STR_EQ(f->status, "unknown");
 	ASSERT_STR_EQ(f->vendor_status, "Under investigation");
 	/* grouped fixed, unfixed, wont-fix, unknown */
@@ -482,11 +471,11 @@ DEFINE_TEST(test_oval_oracle_flavours)
 	ASSERT_OK(&c, match_run(&c, &b, &os, &l, &m));
 	ASSERT_STR_EQ(m.namespace, "ol:5");
 	ASSERT_INT_EQ(m.nfindings, 2);
-	ASSERT((f = find(&m, "CVE-2007-0493", "bind")) != NULL);
+	ASSERT((f = feedtest_finding(&m, "CVE-2007-0493", "bind")) != NULL);
 	ASSERT_STR_EQ(f->record, "ELSA-2007-0057");
 	ASSERT_STR_EQ(f->fixed_version, "30:9.3.3-8.el5");
 	ASSERT_STR_EQ(f->comparison, "30:9.3.3-7.el5 < 30:9.3.3-8.el5 (rpm)");
-	ASSERT(find(&m, "CVE-2007-0494", "bind") != NULL);
+	ASSERT(feedtest_finding(&m, "CVE-2007-0494", "bind") != NULL);
 	/* the release package qualifies the platform; it is no witness */
 	ASSERT_INT_EQ(count(&m, NULL, "oraclelinux-release"), 0);
 	match_result_free(&m);
@@ -505,11 +494,11 @@ DEFINE_TEST(test_oval_oracle_flavours)
 	ASSERT(open_db(&b, "olf.db") == 0);
 	rpm_pkg(&l, "bind-libs", "30:9.3.3-7.el5", NULL, OL_KEY);
 	ASSERT_OK(&c, match_run(&c, &b, &os, &l, &m));
-	ASSERT((f = find(&m, "CVE-2007-0493", "bind")) != NULL);
+	ASSERT((f = feedtest_finding(&m, "CVE-2007-0493", "bind")) != NULL);
 	ASSERT_STR_EQ(f->fixed_version, "30:9.3.3-8.0.1.ksplice1.el5");
 	ASSERT_INT_EQ(count(&m, NULL, "bind"), 2);
 	ASSERT_INT_EQ(count(&m, NULL, "bind-libs"), 4);	/* two builds, two CVEs */
-	ASSERT((f = find(&m, "CVE-2007-0494", "bind-libs")) != NULL);
+	ASSERT((f = feedtest_finding(&m, "CVE-2007-0494", "bind-libs")) != NULL);
 	{
 		size_t i, fips = 0, normal = 0;
 
@@ -560,7 +549,7 @@ DEFINE_TEST(test_oval_suse)
 	ASSERT_OK(&c, match_run(&c, &b, &os, &l, &m));
 	ASSERT_STR_EQ(m.namespace, "sles:15");
 	ASSERT_INT_EQ(m.nfindings, 1);
-	ASSERT((f = find(&m, "CVE-2010-1323", "krb5")) != NULL);
+	ASSERT((f = feedtest_finding(&m, "CVE-2010-1323", "krb5")) != NULL);
 	ASSERT_STR_EQ(f->record, "SUSE-SR:2010:023");	/* its <reference source="SUSE-SU"> */
 	ASSERT_STR_EQ(f->fixed_version, "0:1.15.2-4.25");
 	ASSERT_STR_EQ(f->vendor_severity, "Moderate");
@@ -608,7 +597,7 @@ DEFINE_TEST(test_oval_debian_source)
 	ASSERT_STR_EQ(m.namespace, "debian:11");
 	ASSERT_INT_EQ(m.nnot_assessed, 0);
 	ASSERT_INT_EQ(m.nfindings, 2);
-	ASSERT((f = find(&m, "CVE-2006-20001", "apache2-bin")) != NULL);
+	ASSERT((f = feedtest_finding(&m, "CVE-2006-20001", "apache2-bin")) != NULL);
 	ASSERT_STR_EQ(f->installed_version, "2.4.54-1~deb11u1+b1");
 	ASSERT_STR_EQ(f->source_package, "apache2");
 	ASSERT_STR_EQ(f->source_version, "2.4.54-1~deb11u1");
@@ -616,7 +605,7 @@ DEFINE_TEST(test_oval_debian_source)
 	ASSERT_STR_EQ(f->record, "DSA-5376");
 	ASSERT_STR_EQ(f->comparison, "2.4.54-1~deb11u1 < 0:2.4.56-1~deb11u1 (dpkg)");
 	ASSERT_STR_EQ(f->source, "debian-oval");
-	ASSERT((f = find(&m, "CVE-2006-20001", "apache2")) != NULL);
+	ASSERT((f = feedtest_finding(&m, "CVE-2006-20001", "apache2")) != NULL);
 	ASSERT_STR_EQ(f->installed_version, "2.4.54-1~deb11u1");
 	match_result_free(&m);
 	/* a binNMU of a fixed source is fixed, whatever its binary version */
@@ -665,7 +654,7 @@ DEFINE_TEST(test_oval_ubuntu_binary_var_ref)
 	    "8.3.11-0ubuntu0.24.10.4");
 	ASSERT_OK(&c, match_run(&c, &b, &os, &l, &m));
 	ASSERT_STR_EQ(m.namespace, "ubuntu:24.10");
-	ASSERT((f = find(&m, "CVE-2024-11233", "php8.3-cli")) != NULL);
+	ASSERT((f = feedtest_finding(&m, "CVE-2024-11233", "php8.3-cli")) != NULL);
 	ASSERT_STR_EQ(f->record, "USN-7157-1");
 	ASSERT_STR_EQ(f->source_package, "php8.3-cli");
 	ASSERT_STR_EQ(f->source_version, "8.3.11-0ubuntu0.24.10.1");
@@ -778,10 +767,10 @@ DEFINE_TEST(test_oval_ubuntu_end_of_support)
 	deb_pkg(&l, "libmspack0", "0.4-2", "libmspack", "0.4-2");
 	ASSERT_OK(&c, match_run(&c, &b, &os, &l, &m));
 	ASSERT_INT_EQ(m.nfindings, 2);
-	ASSERT((f = find(&m, "CVE-2015-4471", "cabextract")) != NULL);
+	ASSERT((f = feedtest_finding(&m, "CVE-2015-4471", "cabextract")) != NULL);
 	ASSERT_STR_EQ(f->status, "wont-fix");
 	ASSERT_STR_EQ(f->vendor_status, "ignored");
-	ASSERT((f = find(&m, "CVE-2015-4471", "libmspack0")) != NULL);
+	ASSERT((f = feedtest_finding(&m, "CVE-2015-4471", "libmspack0")) != NULL);
 	ASSERT_STR_EQ(f->status, "fixed");
 	ASSERT_INT_EQ(m.nnot_assessed, 1);
 	ASSERT_STR_EQ(m.not_assessed[0].name, "cabextract");
@@ -818,7 +807,7 @@ DEFINE_TEST(test_oval_ubuntu_cve_package_states)
 	ASSERT_STR_EQ(m.namespace, "ubuntu:16.04");
 	ASSERT_INT_EQ(m.nfindings, 2);
 	/* the fixed package: fixed, with its fixed version and the vendor's words */
-	ASSERT((f = find(&m, "CVE-2015-4471", "libmspack0")) != NULL);
+	ASSERT((f = feedtest_finding(&m, "CVE-2015-4471", "libmspack0")) != NULL);
 	ASSERT_STR_EQ(f->status, "fixed");
 	ASSERT_STR_EQ(f->fixed_version, "0.4-3");
 	ASSERT_STR_EQ(f->comparison, "0.4-2 < 0.4-3 (dpkg)");
@@ -828,7 +817,7 @@ DEFINE_TEST(test_oval_ubuntu_cve_package_states)
 	ASSERT_STR_EQ(f->severity, "medium");
 	/* the unfixed one: unfixed, no fixed version, the vendor's words (it was
 	 * "fixed" without a version, or dropped beside libmspack0, before) */
-	ASSERT((f = find(&m, "CVE-2015-4471", "cabextract")) != NULL);
+	ASSERT((f = feedtest_finding(&m, "CVE-2015-4471", "cabextract")) != NULL);
 	ASSERT_STR_EQ(f->status, "unfixed");
 	ASSERT(f->fixed_version == NULL);
 	ASSERT_STR_EQ(f->comparison, "no fix: vendor state unfixed");
@@ -860,7 +849,7 @@ DEFINE_TEST(test_oval_ubuntu_cve_package_states)
 	deb_pkg(&l, "libmspack0", "0.4-3", "libmspack", "0.4-3");
 	ASSERT_OK(&c, match_run(&c, &b, &os, &l, &m));
 	ASSERT_INT_EQ(m.nfindings, 1);
-	ASSERT((f = find(&m, "CVE-2015-4471", "cabextract")) != NULL);
+	ASSERT((f = feedtest_finding(&m, "CVE-2015-4471", "cabextract")) != NULL);
 	ASSERT_STR_EQ(f->status, "unfixed");
 	ASSERT(f->fixed_version == NULL);
 	match_result_free(&m);
@@ -870,7 +859,7 @@ DEFINE_TEST(test_oval_ubuntu_cve_package_states)
 	deb_pkg(&l, "libmspack0", "0.4-2", "libmspack", "0.4-2");
 	ASSERT_OK(&c, match_run(&c, &b, &os, &l, &m));
 	ASSERT_INT_EQ(m.nfindings, 1);
-	ASSERT((f = find(&m, "CVE-2015-4471", "libmspack0")) != NULL);
+	ASSERT((f = feedtest_finding(&m, "CVE-2015-4471", "libmspack0")) != NULL);
 	ASSERT_STR_EQ(f->status, "fixed");
 	ASSERT_STR_EQ(f->fixed_version, "0.4-3");
 	match_result_free(&m);
